@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Backend } from '../storage/types.js';
+
+/** Who made a request, from the client certificate (CN = user, O = groups) or a bearer token. */
+export interface UserInfo {
+  name: string;
+  groups: string[];
+}
+
+export interface Authenticator {
+  /** undefined = anonymous (refused with 401 except for /healthz, /livez, /readyz, /version). */
+  authenticate(req: IncomingMessage): UserInfo | undefined;
+}
+
+/** Options of a pod log request (pods/log query parameters). */
+export interface PodLogOptions {
+  container?: string;
+  follow?: boolean;
+  previous?: boolean;
+  sinceSeconds?: number;
+  sinceTime?: string;
+  timestamps?: boolean;
+  tailLines?: number;
+  limitBytes?: number;
+}
+
+export interface PodExecOptions {
+  container?: string;
+  command: string[];
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/**
+ * Where pods/log and pods/exec go. The API server validates the request and the pod, then hands the
+ * stream over; the cloud–edge tunnel (a later issue) implements this. Without one, the routes answer
+ * a clear ServiceUnavailable Status.
+ */
+export interface PodStreamer {
+  logs(pod: { namespace: string; name: string; nodeName: string; uid: string }, opts: PodLogOptions, res: ServerResponse, signal: AbortSignal): Promise<void>;
+  exec(pod: { namespace: string; name: string; nodeName: string; uid: string }, opts: PodExecOptions, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
+}
+
+export interface ApiServerOptions {
+  backend: Backend;
+  log: Logger;
+  authenticator: Authenticator;
+  /** Largest request body accepted; bigger requests get 413. Default 3 MiB (etcd's 1.5 MiB object limit × 2). */
+  maxBodyBytes?: number;
+  /** Watch bookmark interval when allowWatchBookmarks=true. Default 60 s. */
+  bookmarkIntervalMs?: number;
+  /** History kept for watch resume / Exact reads: compaction keeps at least this many revisions. Default 10,000. */
+  compactMinRetain?: number;
+  /** How often to compact. Default 5 min. 0 disables. */
+  compactIntervalMs?: number;
+  podStreamer?: PodStreamer;
+}
+
+/** The core takes streams; main() listens (house style). */
+export interface ApiServer {
+  /** Installs built-in namespaces and CRDs, starts compaction; resolves after `signal` aborts and every watch is closed. */
+  start(signal: AbortSignal): Promise<void>;
+  /** Resolves once start() has installed the built-ins and the server can take requests. */
+  ready(): Promise<void>;
+  handleRequest(req: IncomingMessage, res: ServerResponse): void;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}

@@ -1,0 +1,3 @@
+export * from './module/module.js';
+export * from './log/logger.js';
+export * from './client/types.js';
