@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/** Log levels pino knows, most to least severe; `silent` turns logging off. */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const apiserverSchema = z.object({
+  /** Address the HTTPS API listens on. Use 0.0.0.0 to accept remote clients. Default 127.0.0.1. */
+  bind: z.string().min(1).default('127.0.0.1'),
+  /** TCP port of the HTTPS API; 0 picks a free port. Default 6443. */
+  port: z.number().int().min(0).max(65535).default(6443),
+  /** Extra host names or IPs clients use to reach the server, added to the serving certificate. Default none. */
+  advertiseAddresses: z.array(z.string().min(1)).default([]),
+  /** Directory holding state.db, pki/ and kubeconfig.yaml; relative paths resolve against the working directory. Default ./data. */
+  dataDir: z.string().min(1).default('./data'),
+  /** Largest accepted request body in bytes; larger requests get 413. Default 3 MiB. */
+  maxBodyBytes: z.number().int().positive().default(3 * 1024 * 1024),
+  /** How often old revisions are compacted, in ms; 0 disables compaction. Default 300000 (5 min). */
+  compactIntervalMs: z.number().int().min(0).default(300_000),
+  /** Revisions always kept for watch resume and exact-revision reads. Default 10000. */
+  compactMinRetain: z.number().int().min(0).default(10_000),
+}).strict();
+
+const storageSchema = z.object({
+  /** Storage backend: sqlite (durable, the default) or memory (lost on exit; for tests and demos). */
+  type: z.enum(['sqlite', 'memory']).default('sqlite'),
+  /** SQLite database file; empty means <dataDir>/state.db. Default empty. */
+  path: z.string().default(''),
+}).strict();
+
+const nodeLifecycleSchema = z.object({
+  /** Seconds without a node heartbeat before the node is marked Unknown (kube's node-monitor-grace-period). Default 50. */
+  gracePeriodSeconds: z.number().int().positive().default(50),
+  /** Grace period for a node that has never reported Ready since the controller started. Default 60. */
+  startupGracePeriodSeconds: z.number().int().positive().default(60),
+  /** Evict pods from unreachable edge nodes; off by default because edge nodes run autonomously while offline. Default false. */
+  evictEdgePods: z.boolean().default(false),
+  /** tolerationSeconds added for the not-ready/unreachable NoExecute taints on pods without their own. Default 300. */
+  defaultTolerationSeconds: z.number().int().min(0).default(300),
+}).strict();
+
+const logSchema = z.object({
+  /** Minimum level written to stderr. Default info. */
+  level: z.enum(logLevels).default('info'),
+  /** Human-readable colored lines instead of JSON. Default: true when stderr is a terminal, else false. */
+  pretty: z.boolean().default(false),
+}).strict();
+
+export type NodeLifecycleConfig = z.infer<typeof nodeLifecycleSchema>;
+
+/**
+ * The `kedge server` config schema: one section per module. `controllerNames` become boolean
+ * switches under `controllers` (every controller is on by default).
+ */
+export function serverConfigSchema(controllerNames: readonly string[]) {
+  const switches: Record<string, z.ZodDefault<z.ZodBoolean>> = {};
+  for (const name of controllerNames) switches[name] = z.boolean().default(true);
+  return z.object({
+    apiserver: apiserverSchema.prefault({}),
+    storage: storageSchema.prefault({}),
+    controllers: z.object({ ...switches, nodeLifecycle: nodeLifecycleSchema.prefault({}) }).strict().prefault({}),
+    log: logSchema.prefault({}),
+  }).strict();
+}
+
+type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+export type ServerConfig = DeepReadonly<{
+  apiserver: z.infer<typeof apiserverSchema>;
+  storage: z.infer<typeof storageSchema>;
+  /** `<controller name>: boolean` switches plus the nodeLifecycle settings. */
+  controllers: { nodeLifecycle: NodeLifecycleConfig } & { [name: string]: boolean | NodeLifecycleConfig };
+  log: z.infer<typeof logSchema>;
+}>;
+
+/** What flags may override: any subset of the config. */
+export type ConfigOverrides = { [K in keyof ServerConfig]?: Partial<Record<string, unknown>> };
+
+export interface LoadConfigOptions {
+  /** YAML config file; its values override the defaults. */
+  file?: string;
+  /** Values from command-line flags; they override the file. Undefined values are ignored. */
+  flags?: ConfigOverrides;
+  controllerNames: readonly string[];
+  /** Base for relative paths. Default process.cwd(). */
+  cwd?: string;
+  /** Makes pretty logs the default (still overridable by file and flags). */
+  stderrIsTTY?: boolean;
+}
+
+/** A config problem the user must fix; the CLI prints its message without a stack. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? merge(out[k] as Record<string, unknown>, v) : v;
+  }
+  return out;
+}
+
+export function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const child of Object.values(v)) deepFreeze(child);
+  }
+  return v;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  const where = path ? `${path}: ` : '';
+  if (issue.code === 'unrecognized_keys') {
+    return `${where}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  const msg = issue.message.replace(/^Invalid input: /, '');
+  return where + msg.charAt(0).toLowerCase() + msg.slice(1);
+}
+
+function readFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`config: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`config: ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isPlainObject(doc)) throw new ConfigError(`config: ${file}: expected a mapping at the top level`);
+  return doc;
+}
+
+/**
+ * Builds the effective config: defaults < YAML file < flags. Paths come back absolute, the
+ * result is deep-frozen, and any bad field is reported as `config: <path>: <problem>`.
+ */
+export function loadConfig(opts: LoadConfigOptions): ServerConfig {
+  const layers: Record<string, unknown>[] = [];
+  if (opts.stderrIsTTY) layers.push({ log: { pretty: true } });
+  if (opts.file) layers.push(readFile(opts.file));
+  if (opts.flags) layers.push(opts.flags as Record<string, unknown>);
+  const merged = layers.reduce((acc, l) => merge(acc, l), {} as Record<string, unknown>);
+  const result = serverConfigSchema(opts.controllerNames).safeParse(merged);
+  if (!result.success) {
+    throw new ConfigError(`config: ${result.error.issues.map(describeIssue).join('; ')}`);
+  }
+  const cfg = result.data as unknown as { apiserver: { dataDir: string }; storage: { path: string } };
+  const cwd = opts.cwd ?? process.cwd();
+  cfg.apiserver.dataDir = resolve(cwd, cfg.apiserver.dataDir);
+  cfg.storage.path = cfg.storage.path ? resolve(cwd, cfg.storage.path) : join(cfg.apiserver.dataDir, 'state.db');
+  return deepFreeze(result.data as unknown as ServerConfig);
+}
+
+/** The `<name>: boolean` switches of the controllers section. */
+export function enabledControllers(cfg: ServerConfig): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const [k, v] of Object.entries(cfg.controllers)) if (typeof v === 'boolean') out[k] = v;
+  return out;
+}
+
+/** `kedge server --print-default-config`: the defaults as YAML (no file, no flags). */
+export function defaultConfig(controllerNames: readonly string[]): unknown {
+  return serverConfigSchema(controllerNames).parse({});
+}
