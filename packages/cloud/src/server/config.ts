@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { UserError } from './errors.js';
 
 /** Log levels pino knows, most to least severe; `silent` turns logging off. */
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -91,7 +92,7 @@ export interface LoadConfigOptions {
 }
 
 /** A config problem the user must fix; the CLI prints its message without a stack. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';

@@ -1,0 +1,5 @@
+export { loadConfig, serverConfigSchema, defaultConfig, enabledControllers, deepFreeze, logLevels, ConfigError, type ServerConfig, type ConfigOverrides, type LoadConfigOptions, type NodeLifecycleConfig } from './config.js';
+export { writeKubeconfig, renderKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
+export { listen, serverUrl } from './listen.js';
+export { UserError, isUserError } from './errors.js';
+export { runServer } from './run-server.js';

@@ -1,0 +1,29 @@
+import type { Server } from 'node:net';
+import { UserError } from './errors.js';
+
+/** Listens and resolves with the bound port; common bind failures become one-line UserErrors. */
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') reject(new UserError(`port ${port} is already in use; choose another with --port`, { cause: err }));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new UserError(`cannot bind ${host}: no such local address; choose another with --bind`, { cause: err }));
+      else if (err.code === 'EACCES') reject(new UserError(`no permission to listen on ${host}:${port}; use a port above 1023`, { cause: err }));
+      else reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** The URL clients should dial: a wildcard bind is reached via loopback; IPv6 goes in brackets. */
+export function serverUrl(bind: string, port: number): string {
+  const host = bind === '0.0.0.0' || bind === '' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { join } from 'node:path';
+import type { Logger, Module } from '@kedge/core';
+import { runModules } from '@kedge/core';
+import { createKubeClient } from '@kedge/core/http-client/index.js';
+import { createInformerFactory } from '@kedge/core/informer/index.js';
+import { createEventRecorder } from '@kedge/core/events/index.js';
+import { createApiServer, createAuthenticator } from '../apiserver/index.js';
+import { createBackend } from '../storage/index.js';
+import { createControllers } from '../controllers/index.js';
+import { ADMIN_GROUP, ADMIN_USER, loadOrCreateServerPKI } from '../pki/index.js';
+import { enabledControllers, type ServerConfig } from './config.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { listen, serverUrl } from './listen.js';
+
+const COMPONENT = 'kedge-controller-manager';
+
+/**
+ * The `kedge server` composition root: storage, PKI, the HTTPS API server and the controllers
+ * (which reach the API through a loopback KubeClient, exactly as they would any other cluster).
+ * Resolves after `signal` aborts and everything is closed; rejects if startup or a module fails.
+ */
+export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSignal, out: (line: string) => void): Promise<void> {
+  const { apiserver: apiCfg } = cfg;
+  mkdirSync(apiCfg.dataDir, { recursive: true, mode: 0o700 });
+  const pki = await loadOrCreateServerPKI(join(apiCfg.dataDir, 'pki'), {
+    hosts: [apiCfg.bind, ...apiCfg.advertiseAddresses],
+    log: log.child({ module: 'pki' }),
+  });
+
+  const backend = createBackend(cfg.storage.type === 'sqlite' ? { type: 'sqlite', path: cfg.storage.path } : { type: 'memory' }, log.child({ module: 'storage' }));
+  await backend.open();
+  // Everything below shares one abort so a failure anywhere stops the rest.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal.reason);
+  if (signal.aborted) stop.abort(signal.reason);
+  else signal.addEventListener('abort', onAbort, { once: true });
+
+  const server = createServer({ key: pki.serving.keyPem, cert: pki.serving.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: false });
+  let apiRun: Promise<void> | undefined;
+  try {
+    const authenticator = createAuthenticator({ tokens: new Map([[pki.adminToken, { name: ADMIN_USER, groups: [ADMIN_GROUP] }]]), caCertPem: pki.ca.certPem });
+    const api = createApiServer({
+      backend,
+      log: log.child({ module: 'apiserver' }),
+      authenticator,
+      maxBodyBytes: apiCfg.maxBodyBytes,
+      compactIntervalMs: apiCfg.compactIntervalMs,
+      compactMinRetain: apiCfg.compactMinRetain,
+    });
+    server.on('request', api.handleRequest);
+    server.on('upgrade', api.handleUpgrade);
+    server.on('tlsClientError', (err) => log.debug({ module: 'apiserver', err: err.message }, 'tls handshake failed'));
+
+    const running = api.start(stop.signal);
+    apiRun = running;
+    await Promise.race([api.ready(), running.then(() => { throw new Error('api server stopped before it was ready'); })]);
+    const port = await listen(server, apiCfg.port, apiCfg.bind);
+    const url = serverUrl(apiCfg.bind, port);
+    const kubeconfigPath = join(apiCfg.dataDir, 'kubeconfig.yaml');
+    writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: ADMIN_USER, context: 'kedge', cluster: 'kedge' });
+
+    const client = createKubeClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: COMPONENT });
+    const informers = createInformerFactory(client, log.child({ module: 'informers' }));
+    const recorder = createEventRecorder(client, COMPONENT, log.child({ module: 'events' }));
+    const controllers = createControllers(
+      { client, informers, log: log.child({ module: 'controllers' }), recorder },
+      { enabled: enabledControllers(cfg), nodeLifecycle: cfg.controllers.nodeLifecycle },
+    );
+    const modules: Module[] = [
+      // Already started above (the listener needs it ready); here it only joins the shutdown.
+      { name: 'apiserver', start: (s) => { s.addEventListener('abort', () => stop.abort(s.reason), { once: true }); return running; } },
+      { name: 'informers', start: (s) => informers.start(s) },
+      ...controllers,
+    ];
+    log.info({ url, kubeconfig: kubeconfigPath, storage: cfg.storage.type, controllers: controllers.map((c: Module) => c.name) }, 'kedge server ready');
+    out(`kedge server listening on ${url}`);
+    out(`kubeconfig: ${kubeconfigPath}`);
+    out(`export KUBECONFIG=${kubeconfigPath}`);
+    await runModules(modules, stop.signal, log);
+  } finally {
+    stop.abort();
+    signal.removeEventListener('abort', onAbort);
+    // Watches are closed by the API server; this drops idle keep-alive sockets so close() returns.
+    server.closeAllConnections();
+    if (server.listening) await new Promise<void>((r) => server.close(() => r()));
+    await apiRun?.catch((err) => log.error({ err }, 'api server failed during shutdown'));
+    await backend.close();
+    log.info('kedge server stopped');
+  }
+}
