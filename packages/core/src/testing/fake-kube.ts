@@ -74,11 +74,15 @@ export function createFakeKube(): FakeKube {
     return { hit: false };
   };
 
+  // Recent events, so a watch from a list's resourceVersion misses nothing written in between.
+  const history: Array<{ res: string; rv: number; type: WatchEvent['type']; obj: KubeObject }> = [];
+  const matches = (w: Watcher, obj: KubeObject) =>
+    (!w.ns || obj.metadata.namespace === w.ns) && matchLabelSelector(w.opts.labelSelector, obj.metadata.labels) && matchFieldSelector(w.opts.fieldSelector, obj);
   const emit = (r: ResourceRef, type: WatchEvent['type'], obj: KubeObject) => {
+    history.push({ res: resKey(r), rv, type, obj: structuredClone(obj) });
+    if (history.length > 5000) history.splice(0, 1000);
     for (const w of watchers) {
-      if (w.res !== resKey(r)) continue;
-      if (w.ns && obj.metadata.namespace !== w.ns) continue;
-      if (!matchLabelSelector(w.opts.labelSelector, obj.metadata.labels) || !matchFieldSelector(w.opts.fieldSelector, obj)) continue;
+      if (w.res !== resKey(r) || !matches(w, obj)) continue;
       w.push({ type, object: structuredClone(obj) });
     }
   };
@@ -254,9 +258,10 @@ export function createFakeKube(): FakeKube {
           const w: Watcher = { res: resKey(r), ns, opts, push: (e) => { buf.push(e); wake?.(); } };
           watchers.add(w);
           if (!opts.resourceVersion || opts.resourceVersion === '0') {
-            for (const o of store(r).values()) {
-              if ((!ns || o.metadata.namespace === ns) && matchLabelSelector(opts.labelSelector, o.metadata.labels) && matchFieldSelector(opts.fieldSelector, o)) buf.push({ type: 'ADDED', object: structuredClone(o) });
-            }
+            for (const o of store(r).values()) if (matches(w, o)) buf.push({ type: 'ADDED', object: structuredClone(o) });
+          } else {
+            const from = Number(opts.resourceVersion);
+            for (const h of history) if (h.res === w.res && h.rv > from && matches(w, h.obj)) buf.push({ type: h.type, object: structuredClone(h.obj) });
           }
           const onAbort = () => wake?.();
           signal.addEventListener('abort', onAbort, { once: true });

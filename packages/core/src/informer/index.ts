@@ -1,0 +1,3 @@
+export * from './cache.js';
+export * from './informer.js';
+export * from './informer-factory.js';
