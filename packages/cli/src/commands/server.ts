@@ -1,0 +1,85 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { stringify } from 'yaml';
+import { createLogger } from '@kedge/core';
+import { controllerNames } from '@kedge/cloud/controllers/index.js';
+import { defaultConfig, loadConfig, logLevels, runServer, type ConfigOverrides } from '@kedge/cloud/server/index.js';
+import type { CliIO } from '../io.js';
+import { shutdownSignal } from '../signals.js';
+
+interface ServerFlags {
+  config?: string;
+  dataDir?: string;
+  bind?: string;
+  port?: number;
+  storage?: 'sqlite' | 'memory';
+  disableControllers?: string[];
+  logLevel?: (typeof logLevels)[number];
+  logFormat?: 'json' | 'pretty';
+  printDefaultConfig?: boolean;
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return n;
+}
+
+const parseList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Flags override the config file; only flags actually given appear here. */
+export function flagsToOverrides(f: ServerFlags): ConfigOverrides {
+  return {
+    apiserver: { dataDir: f.dataDir, bind: f.bind, port: f.port },
+    storage: { type: f.storage },
+    controllers: f.disableControllers ? Object.fromEntries(f.disableControllers.map((n) => [n, false])) : undefined,
+    log: { level: f.logLevel, pretty: f.logFormat === undefined ? undefined : f.logFormat === 'pretty' },
+  };
+}
+
+const examples = `
+Examples:
+  # start with state in ./data, API on https://127.0.0.1:6443
+  kedge server
+
+  # throwaway server on a free port, state in memory
+  kedge server --storage memory --port 0 --data-dir /tmp/kedge
+
+  # listen on every interface, without the daemonset controller
+  kedge server --bind 0.0.0.0 --disable-controllers daemonset
+
+  # start from a config file (flags still win)
+  kedge server --print-default-config > kedge.yaml
+  kedge server --config kedge.yaml
+
+Controllers: ${controllerNames.join(', ')}
+`;
+
+export function serverCommand(io: CliIO, onForce: (why: string) => void): Command {
+  return new Command('server')
+    .description('run the embedded Kubernetes API server and the cloud controllers')
+    .option('-c, --config <file>', 'YAML config file (see docs/configuration.md)')
+    .option('--data-dir <dir>', 'directory for state.db, pki/ and kubeconfig.yaml (default ./data)')
+    .option('--bind <addr>', 'address the HTTPS API listens on (default 127.0.0.1)')
+    .option('--port <n>', 'HTTPS API port, 0 for any free port (default 6443)', parsePort)
+    .addOption(new Option('--storage <type>', 'storage backend (default sqlite)').choices(['sqlite', 'memory']))
+    .option('--disable-controllers <names>', 'comma-separated controllers to turn off', parseList)
+    .addOption(new Option('--log-level <level>', 'minimum log level (default info)').choices(logLevels))
+    .addOption(new Option('--log-format <format>', 'log format on stderr (default pretty on a terminal, else json)').choices(['json', 'pretty']))
+    .option('--print-default-config', 'print the default configuration as YAML and exit')
+    .addHelpText('after', examples)
+    .action(async (flags: ServerFlags) => {
+      if (flags.printDefaultConfig) {
+        io.out(stringify(defaultConfig(controllerNames)).trimEnd());
+        return;
+      }
+      const cfg = loadConfig({ file: flags.config, flags: flagsToOverrides(flags), controllerNames, stderrIsTTY: io.stderrIsTTY });
+      const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'kedge' });
+      const { signal, dispose } = shutdownSignal(onForce);
+      signal.addEventListener('abort', () => log.info({ reason: String((signal.reason as Error)?.message ?? signal.reason) }, 'shutting down'), { once: true });
+      try {
+        await runServer(cfg, log, signal, io.out);
+      } finally {
+        dispose();
+      }
+    });
+}

@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { KEDGE_VERSION } from '@kedge/api';
+import type { CliIO } from './io.js';
+import { serverCommand } from './commands/server.js';
+import { versionCommand } from './commands/version.js';
+
+/** The `kedge` command tree. Parse errors surface as CommanderErrors (exitOverride) for main to map. */
+export function createProgram(io: CliIO, onForce: (why: string) => void): Command {
+  const program = new Command('kedge')
+    .description('kedge: a Kubernetes-native edge computing system (KubeEdge re-implemented in TypeScript)')
+    .version(KEDGE_VERSION, '--version', 'print the kedge version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, '')),
+      writeErr: (s) => io.err(s.replace(/\n$/, '')),
+      outputError: (s, write) => write(`kedge: ${s.replace(/^error: /, '')}`),
+    })
+    .addHelpText('after', `
+Examples:
+  kedge server                      # API on https://127.0.0.1:6443, state in ./data
+  kedge server --port 0 --storage memory
+  kedge version
+
+Run 'kedge <command> --help' for a command's flags.`);
+  program.addCommand(serverCommand(io, onForce));
+  program.addCommand(versionCommand(io));
+  return program;
+}
