@@ -322,12 +322,15 @@ export function runBackendContract(name: string, make: () => Promise<BackendFixt
     w.watcher.stop();
     const next = await b2.create('/registry/p/c', 'c');
     assert.ok(next > top);
-    await b2.compact(top);
+    await b2.create('/registry/p/d', 'd');
+    const newest = (await b2.delete('/registry/p/d')).revision;
+    await b2.compact(newest);
     await b2.close();
     const b3 = await fx.reopen();
-    assert.equal(b3.currentRevision(), next);
-    assert.equal(b3.compactRevision(), top);
+    assert.equal(b3.currentRevision(), newest, 'the counter survives a compacted delete as the newest write');
+    assert.equal(b3.compactRevision(), newest);
     assert.deepEqual((await b3.list('/registry/p/')).items.map((i) => i.value), ['a3', 'c']);
+    assert.ok((await b3.create('/registry/p/d', 'd2')) > newest);
   });
 }
 
