@@ -22,3 +22,19 @@ test('event ring answers only what it fully covers', () => {
 test('event ring rejects a useless capacity', () => {
   assert.throws(() => new EventRing(0, 0));
 });
+
+test('event ring also evicts by value bytes', () => {
+  const ring = new EventRing(100, 0, 1000);
+  const big = (revision: number): StorageEvent => ({ type: 'create', kv: { key: '/k', value: 'x'.repeat(400), createRevision: revision, modRevision: revision }, revision });
+  ring.push(big(1));
+  ring.push(big(2));
+  assert.equal(ring.length, 2);
+  ring.push(big(3));
+  assert.equal(ring.length, 2);
+  assert.equal(ring.coveredAfter, 1);
+  assert.deepEqual(ring.since(1, '')!.map((e) => e.revision), [2, 3]);
+  const huge: StorageEvent = { ...big(4), kv: { ...big(4).kv, value: 'x'.repeat(5000) } };
+  ring.push(huge);
+  assert.equal(ring.length, 1, 'the newest event stays even when it alone exceeds the budget');
+  assert.equal(ring.coveredAfter, 3);
+});

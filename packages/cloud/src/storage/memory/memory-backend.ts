@@ -159,6 +159,7 @@ export class MemoryBackend implements Backend {
     if (revision < this.compactRev) {
       throw new StorageError('compacted', `revision ${revision} is compacted (compact revision ${this.compactRev})`);
     }
+    // A revision from the future reads as now: with one writer nothing can land in between.
     return Math.min(revision, this.rev);
   }
 

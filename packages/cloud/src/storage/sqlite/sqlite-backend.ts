@@ -11,6 +11,8 @@ export interface SqliteBackendOptions {
   path: string;
   /** Recent events kept in memory for watch replay (default 10,000). */
   eventRingSize?: number;
+  /** Value bytes the event ring may hold (default 64 MiB); older events then replay from the table. */
+  eventRingBytes?: number;
   /** Revisions scanned per compaction transaction (default 5,000); the event loop runs in between. */
   compactBatch?: number;
   busyTimeoutMs?: number;
@@ -62,7 +64,7 @@ export class SqliteBackend implements Backend {
     this.db = db;
     this.rev = (this.st.maxId.get() as { rev: number }).rev;
     this.compactRev = (this.st.getMeta.get(COMPACT_KEY) as { value: number } | undefined)?.value ?? 0;
-    this.ring = new EventRing(this.opts.eventRingSize ?? 10_000, this.rev);
+    this.ring = new EventRing(this.opts.eventRingSize ?? 10_000, this.rev, this.opts.eventRingBytes);
     this.log.info({ path: this.opts.path, revision: this.rev, compactRevision: this.compactRev }, 'storage opened');
   }
 
@@ -203,6 +205,7 @@ export class SqliteBackend implements Backend {
     if (revision < this.compactRev) {
       throw new StorageError('compacted', `revision ${revision} is compacted (compact revision ${this.compactRev})`);
     }
+    // A revision from the future reads as now: with one writer nothing can land in between.
     return Math.min(revision, this.rev);
   }
 
