@@ -1,1 +1,2 @@
 export * from './fake-kube.js';
+export * from './harness.js';
