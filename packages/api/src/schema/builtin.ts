@@ -2,11 +2,16 @@
 // (io.k8s.api.core.v1.Pod, ...). They feed /openapi/v3, kubectl explain, strict field validation
 // and strategic-merge-patch merge keys.
 import type { JSONSchema, SchemaComponents } from './types.js';
+import { apiextensionsV1 } from './builtin/apiextensions-v1.js';
 import { appsV1 } from './builtin/apps-v1.js';
+import { autoscalingV1 } from './builtin/autoscaling-v1.js';
+import { coordinationV1 } from './builtin/coordination-v1.js';
 import { coreV1Config } from './builtin/core-v1-config.js';
 import { coreV1Container } from './builtin/core-v1-container.js';
+import { coreV1Node } from './builtin/core-v1-node.js';
 import { coreV1Pod } from './builtin/core-v1-pod.js';
 import { coreV1PodSpec } from './builtin/core-v1-pod-spec.js';
+import { coreV1Service } from './builtin/core-v1-service.js';
 import { coreV1Volume } from './builtin/core-v1-volume.js';
 import { listKind } from './builtin/helpers.js';
 import { metaV1 } from './builtin/meta-v1.js';
@@ -35,7 +40,20 @@ function deepFreeze<T>(v: T): T {
 }
 
 export const builtinComponents: SchemaComponents = deepFreeze(
-  withLists([metaV1, coreV1Container, coreV1Volume, coreV1PodSpec, coreV1Pod, coreV1Config, appsV1]),
+  withLists([
+    metaV1,
+    coreV1Container,
+    coreV1Volume,
+    coreV1PodSpec,
+    coreV1Pod,
+    coreV1Config,
+    coreV1Node,
+    coreV1Service,
+    coordinationV1,
+    appsV1,
+    autoscalingV1,
+    apiextensionsV1,
+  ]),
 );
 
 const byGvk = new Map<string, string>();
