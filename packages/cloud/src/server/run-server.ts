@@ -16,6 +16,16 @@ import { listen, serverUrl } from './listen.js';
 
 const COMPONENT = 'kedge-controller-manager';
 
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/** Settles when `s` aborts; rejects if the API server fails or stops on its own before that. */
+function watchApi(running: Promise<void>, s: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    s.addEventListener('abort', () => resolve(), { once: true });
+    running.then(() => (s.aborted ? resolve() : reject(new Error('api server stopped unexpectedly'))), reject);
+  });
+}
+
 /**
  * The `kedge server` composition root: storage, PKI, the HTTPS API server and the controllers
  * (which reach the API through a loopback KubeClient, exactly as they would any other cluster).
@@ -31,8 +41,9 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
 
   const backend = createBackend(cfg.storage.type === 'sqlite' ? { type: 'sqlite', path: cfg.storage.path } : { type: 'memory' }, log.child({ module: 'storage' }));
   await backend.open();
-  // Everything below shares one abort so a failure anywhere stops the rest.
+  // Modules stop first; the API server stops after them so their last writes (events) still land.
   const stop = new AbortController();
+  const apiStop = new AbortController();
   const onAbort = () => stop.abort(signal.reason);
   if (signal.aborted) stop.abort(signal.reason);
   else signal.addEventListener('abort', onAbort, { once: true });
@@ -53,7 +64,7 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
     server.on('upgrade', api.handleUpgrade);
     server.on('tlsClientError', (err) => log.debug({ module: 'apiserver', err: err.message }, 'tls handshake failed'));
 
-    const running = api.start(stop.signal);
+    const running = api.start(apiStop.signal);
     apiRun = running;
     await Promise.race([api.ready(), running.then(() => { throw new Error('api server stopped before it was ready'); })]);
     const port = await listen(server, apiCfg.port, apiCfg.bind);
@@ -69,8 +80,8 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
       { enabled: enabledControllers(cfg), nodeLifecycle: cfg.controllers.nodeLifecycle },
     );
     const modules: Module[] = [
-      // Already started above (the listener needs it ready); here it only joins the shutdown.
-      { name: 'apiserver', start: (s) => { s.addEventListener('abort', () => stop.abort(s.reason), { once: true }); return running; } },
+      // Started above (the listener needs it ready); this module only turns its failure into a shutdown.
+      { name: 'apiserver', start: (s) => watchApi(running, s) },
       { name: 'informers', start: (s) => informers.start(s) },
       ...controllers,
     ];
@@ -79,8 +90,10 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
     out(`kubeconfig: ${kubeconfigPath}`);
     out(`export KUBECONFIG=${kubeconfigPath}`);
     await runModules(modules, stop.signal, log);
+    await Promise.race([recorder.flush(), delay(2_000)]);
   } finally {
     stop.abort();
+    apiStop.abort();
     signal.removeEventListener('abort', onAbort);
     // Watches are closed by the API server; this drops idle keep-alive sockets so close() returns.
     server.closeAllConnections();
