@@ -26,7 +26,7 @@ export class MemoryBackend implements Backend {
   private readonly log: Logger;
 
   constructor(log: Logger) {
-    this.log = log.child({ module: 'storage', backend: 'memory' });
+    this.log = log.child({ backend: 'memory' });
     this.hub = new WatchHub(this.log);
   }
 

@@ -43,7 +43,7 @@ export class SqliteBackend implements Backend {
     private readonly opts: SqliteBackendOptions,
     log: Logger,
   ) {
-    this.log = log.child({ module: 'storage', backend: 'sqlite' });
+    this.log = log.child({ backend: 'sqlite' });
     this.hub = new WatchHub(this.log);
   }
 
