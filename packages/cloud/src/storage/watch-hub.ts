@@ -47,7 +47,10 @@ export class WatchHub {
   }
 
   publish(ev: StorageEvent): void {
-    this.pending.push(ev);
+    // One event object reaches every watcher (and the replay ring), so nobody may edit it.
+    Object.freeze(ev.kv);
+    if (ev.prev) Object.freeze(ev.prev);
+    this.pending.push(Object.freeze(ev));
     if (this.dispatching) return;
     this.dispatching = true;
     try {
