@@ -24,11 +24,25 @@ export const bool = (description?: string): JSONSchema => withDesc({ type: 'bool
 /** base64-encoded bytes ([]byte in Go), e.g. Secret.data values. */
 export const bytes = (description?: string): JSONSchema => withDesc({ type: 'string', format: 'byte' }, description);
 
-/** Either an integer or a string (ports by name, percentages); CRD structural-schema form. */
-export const intOrString = (description?: string): JSONSchema =>
-  withDesc({ 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] }, description);
+export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
+export const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+
+/** The body of the IntOrString/Quantity components: CRD structural-schema int-or-string form. */
+export const intOrStringBody = (description: string): JSONSchema => ({
+  description,
+  'x-kubernetes-int-or-string': true,
+  anyOf: [{ type: 'integer' }, { type: 'string' }],
+});
+
+// The field keeps the extension itself (validators need not follow the ref) and refers to the named
+// component so kubectl explain prints <IntOrString>/<Quantity> as upstream does.
+const namedIntOrString = (component: string, description?: string): JSONSchema =>
+  withDesc({ allOf: [{ $ref: REF_PREFIX + component }], 'x-kubernetes-int-or-string': true }, description);
+
+/** Either an integer or a string (ports by name, percentages). */
+export const intOrString = (description?: string): JSONSchema => namedIntOrString(INT_OR_STRING, description);
 /** resource.Quantity: "500m", "1Gi" or a bare number; accepted like int-or-string. */
-export const quantity = intOrString;
+export const quantity = (description?: string): JSONSchema => namedIntOrString(QUANTITY, description);
 
 /** A reference to another component: plain `$ref`, or upstream's `allOf` form when described. */
 export function ref(name: string, description?: string, opts: { default?: unknown } = {}): JSONSchema {

@@ -1,6 +1,6 @@
 // meta/v1 component schemas (k8s.io/apimachinery/pkg/apis/meta/v1, Kubernetes v1.32).
 import type { JSONSchema } from '../types.js';
-import { arr, atomicStrList, bool, int, int64, keyedList, META, obj, open, ref, str, strList, strMap, sub, time, typeMetaProps } from './helpers.js';
+import { arr, atomicStrList, bool, int, int64, INT_OR_STRING, intOrStringBody, keyedList, META, QUANTITY, obj, open, ref, str, strList, strMap, sub, time, typeMetaProps } from './helpers.js';
 
 const DELETE_OPTIONS_GVKS = [
   ['', 'v1'],
@@ -13,6 +13,10 @@ const DELETE_OPTIONS_GVKS = [
 ].map(([group, version]) => ({ group: group!, version: version!, kind: 'DeleteOptions' }));
 
 export const metaV1: Record<string, JSONSchema> = {
+  [INT_OR_STRING]: intOrStringBody('IntOrString is a type that can hold an int32 or a string.'),
+  [QUANTITY]: intOrStringBody(
+    'Quantity is a fixed-point representation of a number, e.g. "500m", "1Gi", "2" or 2; serialized as a string.',
+  ),
   [META + 'Time']: {
     type: 'string',
     format: 'date-time',
