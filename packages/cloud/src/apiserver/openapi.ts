@@ -1,5 +1,5 @@
 import { KUBE_VERSION } from '@kedge/api';
-import { buildOpenAPIV3Doc, openapiHash } from '@kedge/api/schema/index.js';
+import { buildOpenAPIV3Doc, builtinComponents, openapiHash } from '@kedge/api/schema/index.js';
 import type { Registry } from './registry/registry.js';
 
 interface Docs {
@@ -22,7 +22,8 @@ export class OpenApiDocs {
     for (const g of this.registry.groups()) {
       for (const version of g.versions) {
         const defs = this.registry.all().filter((d) => d.group === g.group && d.version === version);
-        const components = Object.assign({}, ...defs.map((d) => d.components));
+        // Shared meta types (ObjectMeta, Patch, Status, ...) come from the built-ins for CR groups too.
+        const components = Object.assign({}, builtinComponents, ...defs.map((d) => d.components));
         const doc = buildOpenAPIV3Doc({
           group: g.group,
           version,

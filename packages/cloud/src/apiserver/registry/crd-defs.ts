@@ -1,4 +1,5 @@
 import type { KubeObject } from '@kedge/api';
+import { builtinComponents } from '@kedge/api/schema/index.js';
 import type { JSONSchema } from '@kedge/api/schema/types.js';
 import { makeDef } from './builtins.js';
 import type { ResourceDef } from './types.js';
@@ -16,7 +17,7 @@ export function crSchema(group: string, version: string, kind: string, schema: J
     ...(base.properties ?? {}),
     apiVersion: { type: 'string' },
     kind: { type: 'string' },
-    metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    metadata: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
   };
   base['x-kubernetes-group-version-kind'] = [{ group, version, kind }];
   return base;
@@ -55,7 +56,7 @@ export function defsFromCRD(crd: KubeObject): ResourceDef[] {
       printerColumns: Array.isArray(ver.additionalPrinterColumns) ? ver.additionalPrinterColumns : [],
       ...(scale ? { scale: { specReplicasPath: String(scale.specReplicasPath ?? '.spec.replicas'), statusReplicasPath: String(scale.statusReplicasPath ?? '.status.replicas'), ...(scale.labelSelectorPath ? { labelSelectorPath: String(scale.labelSelectorPath) } : {}) } } : {}),
       crdName: String(crd.metadata.name),
-    }, { [schemaName]: schema }));
+    }, { ...builtinComponents, [schemaName]: schema }));
   }
   return out;
 }
