@@ -4,8 +4,17 @@ import {
   type KubeList, type KubeObject, type ResourceRef, type Status, type WatchEvent,
 } from '@kedge/api';
 import type { DeleteOptions, KubeClient, ListOptions, PatchType, WatchOptions, WriteOptions } from '../client/types.js';
-import { jsonPatch, mergePatch } from './patch-apply.js';
-import { matchFieldSelector, matchLabelSelector } from './selector-match.js';
+import { applyJsonPatch, jsonMergePatch, strategicMergePatch } from '@kedge/api/patch/index.js';
+import { fieldSetFor, matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from '@kedge/api/selectors/index.js';
+
+const matchLabelSelector = (sel: string | undefined, labels: Record<string, string> | undefined) => !sel || matchLabels(parseLabelSelector(sel), labels);
+// The fake accepts any dotted path the selector library exposes for the resource.
+const matchFieldSelector = (res: string, sel: string | undefined, obj: KubeObject) => {
+  if (!sel) return true;
+  // resKey "plural.group" → the selector library's "group/plural".
+  const dot = res.indexOf('.');
+  return matchFields(parseFieldSelector(sel), fieldSetFor(dot < 0 ? res : `${res.slice(dot + 1)}/${res.slice(0, dot)}`, obj));
+};
 
 export interface FakeAction {
   verb: 'get' | 'list' | 'create' | 'update' | 'patch' | 'delete' | 'watch';
@@ -77,7 +86,7 @@ export function createFakeKube(): FakeKube {
   // Recent events, so a watch from a list's resourceVersion misses nothing written in between.
   const history: Array<{ res: string; rv: number; type: WatchEvent['type']; obj: KubeObject }> = [];
   const matches = (w: Watcher, obj: KubeObject) =>
-    (!w.ns || obj.metadata.namespace === w.ns) && matchLabelSelector(w.opts.labelSelector, obj.metadata.labels) && matchFieldSelector(w.opts.fieldSelector, obj);
+    (!w.ns || obj.metadata.namespace === w.ns) && matchLabelSelector(w.opts.labelSelector, obj.metadata.labels) && matchFieldSelector(w.res, w.opts.fieldSelector, obj);
   const emit = (r: ResourceRef, type: WatchEvent['type'], obj: KubeObject) => {
     history.push({ res: resKey(r), rv, type, obj: structuredClone(obj) });
     if (history.length > 5000) history.splice(0, 1000);
@@ -169,7 +178,7 @@ export function createFakeKube(): FakeKube {
       const rx = record({ verb: 'list', resource: resKey(r), namespace: ns });
       if (rx.hit) return rx.value as KubeList<T>;
       const items = [...store(r).values()].filter(
-        (o) => (!ns || o.metadata.namespace === ns) && matchLabelSelector(opts.labelSelector, o.metadata.labels) && matchFieldSelector(opts.fieldSelector, o),
+        (o) => (!ns || o.metadata.namespace === ns) && matchLabelSelector(opts.labelSelector, o.metadata.labels) && matchFieldSelector(resKey(r), opts.fieldSelector, o),
       );
       return { apiVersion: apiVersionOf(r), kind: `${r.kind}List`, metadata: { resourceVersion: String(rv) }, items: structuredClone(items) as T[] };
     },
@@ -218,7 +227,7 @@ export function createFakeKube(): FakeKube {
       const rx = record({ verb: 'patch', resource: resKey(r), namespace: ns, name, subresource: opts.subresource, object: structuredClone(patch), patchType: type });
       if (rx.hit) return rx.value as T;
       const cur = mustGet(r, ns, name);
-      const patched = (type === 'json' ? jsonPatch(cur, patch) : mergePatch(cur, patch)) as KubeObject;
+      const patched = (type === 'json' ? applyJsonPatch(cur, patch) : type === 'strategic' ? strategicMergePatch(cur, patch, undefined, {}) : jsonMergePatch(cur, patch)) as KubeObject;
       checkRv(r, cur, type === 'json' ? undefined : (patch as KubeObject)?.metadata?.resourceVersion);
       const next = writeSub(r, cur, patched, opts.subresource);
       if (opts.dryRun) return next as T;
