@@ -60,6 +60,16 @@ export function runBackendContract(name: string, make: () => Promise<BackendFixt
     assert.deepEqual(await b.get(k), { key: k, value: 'v2', createRevision: r1, modRevision: r2 });
   });
 
+  t('concurrent conditional updates: exactly one wins', async (b) => {
+    const k = '/registry/leases/ns/l';
+    const r1 = await b.create(k, 'v0');
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => b.update(k, `v${i + 1}`, r1)));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    assert.equal(won.length, 1);
+    for (const r of results) if (r.status === 'rejected') assert.ok(isStorageError(r.reason, 'conflict'));
+    assert.equal((await b.get(k))?.modRevision, (won[0] as PromiseFulfilledResult<number>).value);
+  });
+
   t('unconditional update', async (b) => {
     const k = '/registry/pods/default/u';
     const r1 = await b.create(k, 'v1');
@@ -172,6 +182,7 @@ export function runBackendContract(name: string, make: () => Promise<BackendFixt
     const r2 = await b.update(k, 'v2');
     await b.create('/registry/podsx/ns/noise', 'n');
     const w = collect(b, '/registry/pods/', r0);
+    assert.equal(w.events.length, 0, 'replay starts after watch() returned, so the caller holds the Watcher first');
     const r3 = (await b.delete(k)).revision;
     const r4 = await b.create(k, 'v3');
     await b.create('/registry/podsx/ns/noise2', 'n');
