@@ -2,3 +2,8 @@ export * from './module/module.js';
 export * from './log/logger.js';
 export * from './client/types.js';
 export * from './controller/types.js';
+export * from './controller/index.js';
+export * from './work-queue/index.js';
+export * from './informer/index.js';
+export * from './http-client/index.js';
+export * from './events/index.js';
