@@ -10,12 +10,12 @@ test('createBackend builds the configured backend', async () => {
   assert.ok(createBackend({ type: 'memory' }, silentLogger()) instanceof MemoryBackend);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kedge-storage-'));
   try {
-    const b = createBackend({ type: 'sqlite', path: path.join(dir, 'state.db') }, silentLogger());
+    const b = createBackend({ type: 'sqlite', path: path.join(dir, 'data', 'state.db') }, silentLogger());
     assert.ok(b instanceof SqliteBackend);
     await b.open();
     assert.equal(await b.create('/registry/x', '{}'), 1);
     await b.close();
-    assert.ok(fs.existsSync(path.join(dir, 'state.db')));
+    assert.ok(fs.existsSync(path.join(dir, 'data', 'state.db')));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '@kedge/core';
 import { EventRing } from '../event-ring.js';
@@ -7,7 +9,7 @@ import { WatchHub } from '../watch-hub.js';
 import { schemaSql, sql, type LogRow, type ReplayRow } from './schema.js';
 
 export interface SqliteBackendOptions {
-  /** Database file; its directory must exist. */
+  /** Database file; missing parent directories are created. */
   path: string;
   /** Recent events kept in memory for watch replay (default 10,000). */
   eventRingSize?: number;
@@ -50,6 +52,7 @@ export class SqliteBackend implements Backend {
   async open(): Promise<void> {
     if (this.closed) throw new StorageError('closed', 'storage is closed');
     if (this.db) return;
+    fs.mkdirSync(path.dirname(this.opts.path), { recursive: true });
     const db = new Database(this.opts.path);
     try {
       db.pragma('journal_mode = WAL');
@@ -192,7 +195,7 @@ export class SqliteBackend implements Backend {
       })();
       await new Promise((resolve) => setImmediate(resolve));
     }
-    this.log.info({ revision: target, deleted, ms: Date.now() - started }, 'compacted');
+    this.log.debug({ revision: target, deleted, ms: Date.now() - started }, 'compacted');
   }
 
   private assertOpen(): Database.Database {
