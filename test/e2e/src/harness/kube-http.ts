@@ -35,8 +35,9 @@ export class KubeHttp {
   request(method: string, path: string, body?: unknown, contentType = 'application/json', timeoutMs = 15_000): Promise<KubeResponse> {
     const url = new URL(path, this.conn.server);
     const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    // Explicit Content-Length: Node neither chunks nor sizes DELETE bodies by default.
     return new Promise((resolve, reject) => {
-      const req = request(url, { method, agent: this.agent, timeout: timeoutMs, headers: { Accept: 'application/json', ...(payload !== undefined ? { 'Content-Type': contentType } : {}) } }, (res) => {
+      const req = request(url, { method, agent: this.agent, timeout: timeoutMs, headers: { Accept: 'application/json', ...(payload !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) } : {}) } }, (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (d: string) => (text += d));
         res.on('end', () => {
