@@ -100,11 +100,14 @@ export class SqliteBackend implements Backend {
     this.assertOpen();
     const rev = this.readRevision(opts.revision);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
-    const afterKey = opts.after !== undefined && opts.after >= prefix;
-    const params = { lo: afterKey ? opts.after : prefix, hi: prefixEnd(prefix), limit: limit < 0 ? -1 : limit + 1, rev };
-    const latest = rev === this.rev;
-    const stmt = latest ? (afterKey ? this.st.listAfter : this.st.listFrom) : afterKey ? this.st.listAfterAt : this.st.listFromAt;
-    const rows = (latest ? stmt.all({ lo: params.lo, hi: params.hi, limit: params.limit }) : stmt.all(params)) as KvRow[];
+    const after = opts.after !== undefined && opts.after >= prefix ? opts.after : undefined;
+    // One row beyond the limit tells whether there is more.
+    const range = { lo: after ?? prefix, hi: prefixEnd(prefix), limit: limit < 0 ? -1 : limit + 1 };
+    const rows = (
+      rev === this.rev
+        ? (after === undefined ? this.st.listFrom : this.st.listAfter).all(range)
+        : (after === undefined ? this.st.listFromAt : this.st.listAfterAt).all({ ...range, rev })
+    ) as KvRow[];
     const more = limit >= 0 && rows.length > limit;
     if (more) rows.length = limit;
     return { items: rows.map((r) => toKv(r)!), revision: rev, more };
