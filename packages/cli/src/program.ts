@@ -23,7 +23,7 @@ Examples:
   kedge version
 
 Run 'kedge <command> --help' for a command's flags.`);
-  program.addCommand(serverCommand(io, onForce));
-  program.addCommand(versionCommand(io));
+  // addCommand (unlike .command()) does not inherit exitOverride and output settings by itself.
+  for (const cmd of [serverCommand(io, onForce), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
   return program;
 }
