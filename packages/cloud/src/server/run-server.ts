@@ -54,7 +54,8 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
     const authenticator = createAuthenticator({ tokens: new Map([[pki.adminToken, { name: ADMIN_USER, groups: [ADMIN_GROUP] }]]), caCertPem: pki.ca.certPem });
     const api = createApiServer({
       backend,
-      log: log.child({ module: 'apiserver' }),
+      // Components that name themselves get the root logger, so `module` is not repeated.
+      log,
       authenticator,
       maxBodyBytes: apiCfg.maxBodyBytes,
       compactIntervalMs: apiCfg.compactIntervalMs,
@@ -73,10 +74,10 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
     writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: ADMIN_USER, context: 'kedge', cluster: 'kedge' });
 
     const client = createKubeClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: COMPONENT });
-    const informers = createInformerFactory(client, log.child({ module: 'informers' }));
-    const recorder = createEventRecorder(client, COMPONENT, log.child({ module: 'events' }));
+    const informers = createInformerFactory(client, log);
+    const recorder = createEventRecorder(client, COMPONENT, log);
     const controllers = createControllers(
-      { client, informers, log: log.child({ module: 'controllers' }), recorder },
+      { client, informers, log, recorder },
       { enabled: enabledControllers(cfg), nodeLifecycle: cfg.controllers.nodeLifecycle },
     );
     const modules: Module[] = [
