@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -109,4 +109,15 @@ test('kedge server: a taken port is a one-line error, exit 1', { timeout: 30_000
   const code = await proc.exited(20_000);
   assert.equal(code, 1);
   assert.equal(proc.stderr().trim(), `kedge: port ${port} is already in use; choose another with --port`);
+});
+
+test('kedge server: a damaged pki dir is a one-line error, exit 1', { timeout: 30_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kedge-server-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  mkdirSync(join(dataDir, 'pki'));
+  writeFileSync(join(dataDir, 'pki', 'ca.crt'), 'not a certificate');
+  const proc = spawnCli(['server', '--data-dir', dataDir, '--port', '0', '--storage', 'memory', '--log-level', 'silent']);
+  assert.equal(await proc.exited(20_000), 1);
+  assert.match(proc.stderr().trim(), /^kedge: pki: .* holds only one of ca\.crt and ca\.key/);
+  assert.doesNotMatch(proc.stderr(), /^\s+at /m);
 });

@@ -13,10 +13,20 @@ import { ADMIN_GROUP, ADMIN_USER, loadOrCreateServerPKI } from '../pki/index.js'
 import { enabledControllers, type ServerConfig } from './config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { listen, serverUrl } from './listen.js';
+import { UserError } from './errors.js';
 
 const COMPONENT = 'kedge-controller-manager';
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/** Startup steps that fail on the operator's environment (permissions, damaged files) report one line, not a stack. */
+async function asUserError<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new UserError(`${what}: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 /** Settles when `s` aborts; rejects if the API server fails or stops on its own before that. */
 function watchApi(running: Promise<void>, s: AbortSignal): Promise<void> {
@@ -33,14 +43,14 @@ function watchApi(running: Promise<void>, s: AbortSignal): Promise<void> {
  */
 export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSignal, out: (line: string) => void): Promise<void> {
   const { apiserver: apiCfg } = cfg;
-  mkdirSync(apiCfg.dataDir, { recursive: true, mode: 0o700 });
-  const pki = await loadOrCreateServerPKI(join(apiCfg.dataDir, 'pki'), {
+  await asUserError(`data dir ${apiCfg.dataDir}`, async () => mkdirSync(apiCfg.dataDir, { recursive: true, mode: 0o700 }));
+  const pki = await asUserError('pki', () => loadOrCreateServerPKI(join(apiCfg.dataDir, 'pki'), {
     hosts: [apiCfg.bind, ...apiCfg.advertiseAddresses],
     log: log.child({ module: 'pki' }),
-  });
+  }));
 
   const backend = createBackend(cfg.storage.type === 'sqlite' ? { type: 'sqlite', path: cfg.storage.path } : { type: 'memory' }, log.child({ module: 'storage' }));
-  await backend.open();
+  await asUserError(`storage ${cfg.storage.type === 'sqlite' ? cfg.storage.path : 'memory'}`, () => backend.open());
   // Modules stop first; the API server stops after them so their last writes (events) still land.
   const stop = new AbortController();
   const apiStop = new AbortController();
