@@ -33,6 +33,8 @@ const COMPACT_KEY = 'compact_revision';
 export class SqliteBackend implements Backend {
   private db: Database.Database | undefined;
   private st!: Statements;
+  /** One prepared transaction wrapper: building one per write costs measurable CPU. */
+  private inTx!: <T>(fn: () => T) => T;
   private rev = 0;
   private compactRev = 0;
   private ring!: EventRing;
@@ -60,6 +62,8 @@ export class SqliteBackend implements Backend {
       db.pragma(`busy_timeout = ${this.opts.busyTimeoutMs ?? 30000}`);
       db.exec(schemaSql);
       this.st = Object.fromEntries(Object.entries(sql).map(([k, q]) => [k, db.prepare(q)])) as Statements;
+      const tx = db.transaction((fn: () => unknown) => fn());
+      this.inTx = <T>(fn: () => T): T => tx(fn) as T;
     } catch (err) {
       db.close();
       throw err;
@@ -119,41 +123,41 @@ export class SqliteBackend implements Backend {
   }
 
   async create(key: string, value: string): Promise<number> {
-    const db = this.assertOpen();
+    this.assertOpen();
     const revision = this.rev + 1;
-    db.transaction(() => {
+    this.inTx(() => {
       if (this.st.current.get(key)) throw new StorageError('exists', `key ${key} already exists`);
       const prevRevision = (this.st.latestRowId.get(key) as { id: number | null }).id ?? 0;
       this.st.insert.run({ id: revision, name: key, created: 1, deleted: 0, createRevision: revision, prevRevision, value });
       this.st.setCurrent.run(key, revision);
-    })();
+    });
     this.committed({ type: 'create', kv: { key, value, createRevision: revision, modRevision: revision }, revision });
     return revision;
   }
 
   async update(key: string, value: string, expectedRevision?: number): Promise<number> {
-    const db = this.assertOpen();
+    this.assertOpen();
     const revision = this.rev + 1;
-    const prev = db.transaction(() => {
+    const prev = this.inTx(() => {
       const cur = this.writable(key, expectedRevision);
       this.st.insert.run({ id: revision, name: key, created: 0, deleted: 0, createRevision: cur.createRevision, prevRevision: cur.modRevision, value });
       this.st.setCurrent.run(key, revision);
       return cur;
-    })();
+    });
     this.committed({ type: 'update', kv: { key, value, createRevision: prev.createRevision, modRevision: revision }, prev, revision });
     return revision;
   }
 
   async delete(key: string, expectedRevision?: number): Promise<{ revision: number; prev: KeyValue }> {
-    const db = this.assertOpen();
+    this.assertOpen();
     const revision = this.rev + 1;
-    const prev = db.transaction(() => {
+    const prev = this.inTx(() => {
       const cur = this.writable(key, expectedRevision);
       // Delete markers carry no value: the superseded row (prev_revision) still holds it.
       this.st.insert.run({ id: revision, name: key, created: 0, deleted: 1, createRevision: cur.createRevision, prevRevision: cur.modRevision, value: null });
       this.st.dropCurrent.run(key);
       return cur;
-    })();
+    });
     this.committed({ type: 'delete', kv: { ...prev, modRevision: revision }, prev, revision });
     return { revision, prev };
   }
@@ -178,7 +182,7 @@ export class SqliteBackend implements Backend {
   }
 
   private async runCompaction(revision: number): Promise<void> {
-    const db = this.assertOpen();
+    this.assertOpen();
     const target = Math.min(revision, this.rev);
     if (target <= this.compactRev) return;
     // Recorded first: rows needed by reads at or above target are never deleted, so a crash
@@ -191,11 +195,11 @@ export class SqliteBackend implements Backend {
     for (let from = 0; from < target; from += batch) {
       if (this.closed) return;
       const to = Math.min(target, from + batch);
-      deleted += db.transaction(() => {
+      deleted += this.inTx(() => {
         const ids = this.st.compactCandidates.all({ from, to, rev: target }) as { id: number }[];
         for (const { id } of ids) this.st.deleteRow.run(id);
         return ids.length;
-      })();
+      });
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.log.debug({ revision: target, deleted, ms: Date.now() - started }, 'compacted');
