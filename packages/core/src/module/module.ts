@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 
 /**
@@ -15,6 +16,8 @@ export interface Module {
  */
 export async function runModules(mods: Module[], signal: AbortSignal, log?: Logger): Promise<void> {
   const inner = new AbortController();
+  // Every module (and each of its informers and timers) listens on this one signal.
+  setMaxListeners(0, inner.signal);
   const onAbort = () => inner.abort(signal.reason);
   if (signal.aborted) inner.abort(signal.reason);
   else signal.addEventListener('abort', onAbort, { once: true });
