@@ -32,7 +32,8 @@ test('a watch resumes from its last resourceVersion across a SIGTERM restart', {
   const lastRV = rv(w1.events.at(-1)!);
 
   // SIGTERM mid-watch: the stream must end (not hang) and the server must exit cleanly.
-  await server.restart();
+  const stopCode = await server.restart();
+  assert.equal(stopCode, 0, 'clean exit on SIGTERM with a watch open');
   const why = await Promise.race([w1.ended, new Promise<string>((r) => setTimeout(() => r('still open'), 5_000))]);
   assert.notEqual(why, 'still open', 'the watch stream ends when the server stops');
 

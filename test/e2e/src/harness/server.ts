@@ -20,8 +20,8 @@ export interface KedgeServer {
   pid(): number;
   /** SIGTERM, wait for exit (SIGKILL after 10 s); removes the data dir when the harness created it. Resolves with the exit code. */
   stop(): Promise<number | null>;
-  /** SIGTERM and start again on the same data dir; url/kubeconfig are updated in place. */
-  restart(): Promise<void>;
+  /** SIGTERM and start again on the same data dir; url/kubeconfig are updated in place. Resolves with the old process's exit code. */
+  restart(): Promise<number | null>;
   /** The last `n` characters of the server's stderr (JSON logs), for failure messages. */
   stderrTail(n?: number): string;
 }
@@ -95,11 +95,12 @@ export async function startKedgeServer(opts: StartOptions = {}): Promise<KedgeSe
       return code;
     },
     async restart() {
-      await terminate(proc);
+      const code = await terminate(proc);
       proc = launch(dataDir, extra);
       const r = await waitReady(proc, readyMs);
       server.url = r.url;
       server.kubeconfig = r.kubeconfig;
+      return code;
     },
     stderrTail: (n = 4000) => proc.err.slice(-n),
   };
