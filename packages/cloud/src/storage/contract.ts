@@ -246,6 +246,26 @@ export function runBackendContract(name: string, make: () => Promise<BackendFixt
     other.watcher.stop();
   });
 
+  t('a watch started from inside a callback sees every event once', async (b) => {
+    const start = b.currentRevision();
+    let inner: ReturnType<typeof collect> | undefined;
+    const outer = b.watch('/registry/', start, (ev) => {
+      if (ev.kv.key === '/registry/n/1' && !inner) {
+        void b.create('/registry/n/2', 'queued behind the current dispatch');
+        inner = collect(b, '/registry/', start);
+      }
+    });
+    await tick(); // outer is live, so n/1 reaches it from inside the store's dispatch loop
+    await b.create('/registry/n/1', '1');
+    await b.create('/registry/n/3', '3');
+    assert.ok(inner);
+    await inner.waitFor(3);
+    await tick();
+    assert.deepEqual(inner.events.map((e) => e.kv.key), ['/registry/n/1', '/registry/n/2', '/registry/n/3']);
+    inner.watcher.stop();
+    outer.stop();
+  });
+
   t('compaction drops history but keeps live values and the revision counter', async (b) => {
     const r1 = await b.create('/registry/k/live', 'v1');
     await b.update('/registry/k/live', 'v2');

@@ -3,7 +3,10 @@ import type { StorageEvent, Watcher } from './types.js';
 
 interface Subscription {
   prefix: string;
-  /** Events at or below this revision are never delivered (the watch asked for later ones). */
+  /**
+   * Live events at or below this revision are skipped: the watch asked for later ones, or they were
+   * committed before it started (possibly still queued here) and so are part of its replay.
+   */
   after: number;
   onEvent: (ev: StorageEvent) => void;
   /** Non-null while the replay is pending: live events queue behind it to keep revision order. */

@@ -122,7 +122,7 @@ export class MemoryBackend implements Backend {
       const ev = this.events[i]!;
       if (ev.kv.key.startsWith(prefix)) replay.push(ev);
     }
-    return this.hub.add(prefix, afterRevision, replay, onEvent);
+    return this.hub.add(prefix, Math.max(afterRevision, this.rev), replay, onEvent);
   }
 
   async compact(revision: number): Promise<void> {

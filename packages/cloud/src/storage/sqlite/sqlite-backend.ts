@@ -171,7 +171,7 @@ export class SqliteBackend implements Backend {
     if (afterRevision < this.rev) {
       replay = this.ring.since(afterRevision, prefix) ?? this.replayFromLog(prefix, afterRevision);
     }
-    return this.hub.add(prefix, afterRevision, replay, onEvent);
+    return this.hub.add(prefix, Math.max(afterRevision, this.rev), replay, onEvent);
   }
 
   compact(revision: number): Promise<void> {
