@@ -27,10 +27,6 @@ export class WatchHub {
 
   constructor(private readonly log: Logger) {}
 
-  get size(): number {
-    return this.subs.size;
-  }
-
   /**
    * Registers a watcher whose history (`replay`, already filtered and in order) is delivered on a
    * microtask, so the caller holds the Watcher before its first callback; live events published
