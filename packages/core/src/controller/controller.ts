@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { objectKey, getControllerOf, type KubeObject } from '@kedge/api';
+import { objectKey, getControllerOf, isAlreadyExists, isConflict, isNotFound, type KubeObject } from '@kedge/api';
 import type { Logger } from 'pino';
 import type { Module } from '../module/module.js';
 import type { Informer, KeyMapper, Reconciler, WorkQueue } from './types.js';
@@ -120,6 +120,10 @@ export class Controller implements Module {
       if (isTerminalError(err)) {
         this.queue.forget(key);
         log.error({ err }, 'reconcile failed permanently');
+      } else if (isConflict(err) || isNotFound(err) || isAlreadyExists(err)) {
+        // A stale cache is the normal cause: the retry reads the newer object, so this is not worth a warning.
+        log.debug({ err }, 'reconcile raced a concurrent write, will retry');
+        this.queue.addRateLimited(key);
       } else {
         log.warn({ err }, 'reconcile failed, will retry');
         this.queue.addRateLimited(key);
