@@ -38,9 +38,33 @@ export function decodeShared(kv: KeyValue): { obj: KubeObject; json: string } {
   return d;
 }
 
+/**
+ * Stored JSON: apiVersion, kind, metadata first and no resourceVersion. The fixed order lets
+ * `jsonOf` splice the resourceVersion into the text without parsing (apiVersion and kind are
+ * server-set strings, so the first `"metadata":{` is the object's own).
+ */
 export function encodeObject(obj: KubeObject): string {
   const { resourceVersion: _rv, ...meta } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata: meta });
+  const { apiVersion, kind, metadata: _m, ...rest } = obj;
+  return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
+}
+
+const metaMarker = '"metadata":{';
+const jsonCache = new WeakMap<KeyValue, string>();
+
+/** The object's JSON text with metadata.resourceVersion = modRevision, parsing only when needed. */
+export function jsonOf(kv: KeyValue): string {
+  const hit = decoded.get(kv)?.json ?? jsonCache.get(kv);
+  if (hit !== undefined) return hit;
+  const v = kv.value;
+  const at = v.indexOf(metaMarker);
+  let out: string;
+  if (v.startsWith('{"apiVersion":') && at > 0 && v[at + metaMarker.length] !== '}' && at < 200) {
+    const cut = at + metaMarker.length;
+    out = `${v.slice(0, cut)}"resourceVersion":"${kv.modRevision}",${v.slice(cut)}`;
+  } else out = decodeShared(kv).json;
+  jsonCache.set(kv, out);
+  return out;
 }
 
 /** Thin typed access to the backend for strategies (e.g. clusterIP allocation, namespace checks). */

@@ -2,7 +2,7 @@ import type { KubeObject } from '@kedge/api';
 import { badRequest } from '@kedge/api';
 import { isStorageError, type StorageEvent, type Watcher } from '../storage/types.js';
 import { buildFilter, type ObjectFilter } from './filter.js';
-import { collectionPrefix, decodeShared } from './object-store.js';
+import { collectionPrefix, decodeShared, jsonOf } from './object-store.js';
 import { tableFor } from './output.js';
 import { queryBool, queryInt, wantsTable, type RequestContext, type ResourceRequest } from './request-context.js';
 import { apiVersionOfDef } from './registry/types.js';
@@ -44,7 +44,7 @@ function eventLine(ev: StorageEvent, type: string): string {
   if (!m) lineCache.set(ev, (m = new Map()));
   let line = m.get(type);
   if (line === undefined) {
-    line = `{"type":"${type}","object":${decodeShared(ev.kv).json}}\n`;
+    line = `{"type":"${type}","object":${jsonOf(ev.kv)}}\n`;
     m.set(type, line);
   }
   return line;
@@ -144,10 +144,9 @@ export async function serveWatch(ctx: RequestContext, r: ResourceRequest): Promi
       const page = await core.backend.list(prefix);
       if (closed) return done;
       for (const kv of page.items) {
-        const obj = decodeShared(kv).obj;
-        if (!filter.all && !filter.matches(obj)) continue;
-        if (table) emitObject('ADDED', obj, kv.modRevision.toString());
-        else write(`{"type":"ADDED","object":${decodeShared(kv).json}}\n`);
+        if (!filter.all && !filter.matches(decodeShared(kv).obj)) continue;
+        if (table) emitObject('ADDED', decodeShared(kv).obj, kv.modRevision.toString());
+        else write(`{"type":"ADDED","object":${jsonOf(kv)}}\n`);
       }
       from = page.revision;
       if (sendInitial) bookmark(from, true);

@@ -2,7 +2,7 @@ import { ApiError, badRequest, type KubeObject } from '@kedge/api';
 import { isStorageError, type KeyValue } from '../../storage/types.js';
 import { decodeContinue, encodeContinue } from '../continue-token.js';
 import { buildFilter, type ObjectFilter } from '../filter.js';
-import { collectionPrefix, decodeShared } from '../object-store.js';
+import { collectionPrefix, decodeShared, jsonOf } from '../object-store.js';
 import { tableFor } from '../output.js';
 import { queryInt, wantsTable, type RequestContext, type ResourceRequest } from '../request-context.js';
 import { apiVersionOfDef, type ResourceDef } from '../registry/types.js';
@@ -72,6 +72,6 @@ export async function handleList(ctx: RequestContext, r: ResourceRequest): Promi
   }
   // Items are spliced in as their cached JSON text: no re-serialisation of large lists.
   const head = JSON.stringify({ kind: def.listKind, apiVersion: apiVersionOfDef(def), metadata: meta });
-  const body = `${head.slice(0, -1)},"items":[${page.items.map((kv) => decodeShared(kv).json).join(',')}]}`;
+  const body = `${head.slice(0, -1)},"items":[${page.items.map(jsonOf).join(',')}]}`;
   writeJson(ctx.res, 200, body);
 }
