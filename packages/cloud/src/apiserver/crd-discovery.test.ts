@@ -137,6 +137,29 @@ describe('apiserver CRDs and discovery', () => {
     assert.equal((await s.request('GET', '/openapi/v2')).status, 404);
   });
 
+  it('a CRD served in two versions serves the same objects under both apiVersions', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'things.multi.io' },
+      spec: {
+        group: 'multi.io', scope: 'Cluster', names: { plural: 'things', kind: 'Thing' },
+        versions: [
+          { name: 'v1beta1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+          { name: 'v1alpha1', served: true, storage: false, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+        ],
+      },
+    };
+    assert.equal((await s.request('POST', crds, crd)).status, 201);
+    const c = await s.request('POST', '/apis/multi.io/v1alpha1/things', { apiVersion: 'multi.io/v1alpha1', kind: 'Thing', metadata: { name: 't1' }, spec: { a: 1 } });
+    assert.equal(c.status, 201, c.text);
+    const beta = await s.request('GET', '/apis/multi.io/v1beta1/things/t1');
+    assert.equal(beta.json.apiVersion, 'multi.io/v1beta1');
+    assert.deepEqual(beta.json.spec, { a: 1 });
+    const list = await s.request('GET', '/apis/multi.io/v1beta1/things');
+    assert.equal(list.json.items[0].apiVersion, 'multi.io/v1beta1');
+    const disc = await s.request('GET', '/apis/multi.io');
+    assert.equal(disc.json.preferredVersion.version, 'v1beta1');
+  });
+
   it('deleting a CRD stops serving it and deletes its CRs', async () => {
     const d = await s.request('DELETE', `${crds}/widgets.example.com`);
     assert.equal(d.status, 200, d.text);

@@ -43,6 +43,12 @@ export function decodeShared(kv: KeyValue): { obj: KubeObject; json: string } {
  * `jsonOf` splice the resourceVersion into the text without parsing (apiVersion and kind are
  * server-set strings, so the first `"metadata":{` is the object's own).
  */
+/** JSON of a stored object as served by `def` (CRD versions differ only in apiVersion). */
+export function jsonFor(def: ResourceDef, kv: KeyValue): string {
+  if (!def.multiVersion) return jsonOf(kv);
+  return JSON.stringify({ ...decodeShared(kv).obj, apiVersion: `${def.group}/${def.version}` });
+}
+
 export function encodeObject(obj: KubeObject): string {
   const { resourceVersion: _rv, ...meta } = obj.metadata;
   const { apiVersion, kind, metadata: _m, ...rest } = obj;
@@ -73,7 +79,10 @@ export class ObjectStore {
 
   async get(def: ResourceDef, namespace: string | undefined, name: string): Promise<{ obj: KubeObject; kv: KeyValue } | undefined> {
     const kv = await this.backend.get(objectKeyFor(def, namespace, name));
-    return kv ? { obj: decodeKv(kv), kv } : undefined;
+    if (!kv) return undefined;
+    const obj = decodeKv(kv);
+    if (def.multiVersion) obj.apiVersion = `${def.group}/${def.version}`;
+    return { obj, kv };
   }
 
   async listAll(prefix: string): Promise<KubeObject[]> {

@@ -2,7 +2,7 @@ import type { KubeObject } from '@kedge/api';
 import { badRequest } from '@kedge/api';
 import { isStorageError, type StorageEvent, type Watcher } from '../storage/types.js';
 import { buildFilter, type ObjectFilter } from './filter.js';
-import { collectionPrefix, decodeShared, jsonOf } from './object-store.js';
+import { collectionPrefix, decodeShared, jsonFor, jsonOf } from './object-store.js';
 import { tableFor } from './output.js';
 import { queryBool, queryInt, wantsTable, type RequestContext, type ResourceRequest } from './request-context.js';
 import { apiVersionOfDef } from './registry/types.js';
@@ -130,7 +130,8 @@ export async function serveWatch(ctx: RequestContext, r: ResourceRequest): Promi
     if (closed) return;
     const type = eventTypeFor(ev, filter);
     if (!type) return;
-    if (!table) write(eventLine(ev, type));
+    if (!table && !def.multiVersion) write(eventLine(ev, type));
+    else if (!table) write(`{"type":"${type}","object":${jsonFor(def, ev.kv)}}\n`);
     else emitObject(type, decodeShared(ev.kv).obj, String(ev.revision));
   };
   const bookmark = (rv: number, initialEnd = false): void => {
@@ -146,7 +147,7 @@ export async function serveWatch(ctx: RequestContext, r: ResourceRequest): Promi
       for (const kv of page.items) {
         if (!filter.all && !filter.matches(decodeShared(kv).obj)) continue;
         if (table) emitObject('ADDED', decodeShared(kv).obj, kv.modRevision.toString());
-        else write(`{"type":"ADDED","object":${jsonOf(kv)}}\n`);
+        else write(`{"type":"ADDED","object":${jsonFor(def, kv)}}\n`);
       }
       from = page.revision;
       if (sendInitial) bookmark(from, true);

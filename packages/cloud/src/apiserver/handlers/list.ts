@@ -2,7 +2,7 @@ import { ApiError, badRequest, type KubeObject } from '@kedge/api';
 import { isStorageError, type KeyValue } from '../../storage/types.js';
 import { decodeContinue, encodeContinue } from '../continue-token.js';
 import { buildFilter, type ObjectFilter } from '../filter.js';
-import { collectionPrefix, decodeShared, jsonOf } from '../object-store.js';
+import { collectionPrefix, decodeShared, jsonFor } from '../object-store.js';
 import { tableFor } from '../output.js';
 import { queryInt, wantsTable, type RequestContext, type ResourceRequest } from '../request-context.js';
 import { apiVersionOfDef, type ResourceDef } from '../registry/types.js';
@@ -66,12 +66,12 @@ export async function handleList(ctx: RequestContext, r: ResourceRequest): Promi
   const page = await readList(ctx, def, r.namespace, filter);
   const meta = { resourceVersion: String(page.revision), ...(page.continue ? { continue: page.continue } : {}) };
   if (wantsTable(ctx.req)) {
-    const objs: KubeObject[] = page.items.map((kv) => decodeShared(kv).obj);
+    const objs: KubeObject[] = page.items.map((kv) => (def.multiVersion ? JSON.parse(jsonFor(def, kv)) as KubeObject : decodeShared(kv).obj));
     writeJson(ctx.res, 200, tableFor(ctx, def, objs, meta));
     return;
   }
   // Items are spliced in as their cached JSON text: no re-serialisation of large lists.
   const head = JSON.stringify({ kind: def.listKind, apiVersion: apiVersionOfDef(def), metadata: meta });
-  const body = `${head.slice(0, -1)},"items":[${page.items.map(jsonOf).join(',')}]}`;
+  const body = `${head.slice(0, -1)},"items":[${page.items.map((kv) => jsonFor(def, kv)).join(',')}]}`;
   writeJson(ctx.res, 200, body);
 }

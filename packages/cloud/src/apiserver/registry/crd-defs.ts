@@ -32,6 +32,7 @@ export function defsFromCRD(crd: KubeObject): ResourceDef[] {
   const plural = String(names.plural ?? '');
   if (!group || !kind || !plural) return [];
   const out: ResourceDef[] = [];
+  const served = ((spec.versions ?? []) as Array<Record<string, any>>).filter((v) => v?.name && v.served !== false).length;
   for (const ver of (spec.versions ?? []) as Array<Record<string, any>>) {
     if (!ver?.name || ver.served === false) continue;
     const version = String(ver.name);
@@ -56,6 +57,7 @@ export function defsFromCRD(crd: KubeObject): ResourceDef[] {
       printerColumns: Array.isArray(ver.additionalPrinterColumns) ? ver.additionalPrinterColumns : [],
       ...(scale ? { scale: { specReplicasPath: String(scale.specReplicasPath ?? '.spec.replicas'), statusReplicasPath: String(scale.statusReplicasPath ?? '.status.replicas'), ...(scale.labelSelectorPath ? { labelSelectorPath: String(scale.labelSelectorPath) } : {}) } } : {}),
       crdName: String(crd.metadata.name),
+      multiVersion: served > 1,
     }, { ...builtinComponents, [schemaName]: schema }));
   }
   return out;

@@ -49,6 +49,8 @@ export interface ResourceDef {
   /** CRD-only extras. */
   printerColumns?: unknown[];
   scale?: ScalePaths;
+  /** CRD served in several versions: objects are converted (apiVersion only, conversion None) on read. */
+  multiVersion?: boolean;
   /** The CRD that defines this resource (its name), for CRs. */
   crdName?: string;
   /** Storage prefix `/registry/<group|core>/<plural>/`. */
