@@ -106,7 +106,14 @@ export function createApiServer(opts: ApiServerOptions & ApiServerExtras): ApiSe
         if (method === 'DELETE' && r.def.verbs.includes('deletecollection')) return handleDeleteCollection(ctx, r);
         throw methodNotAllowed(method);
       }
-      if (r.watchPath) throw methodNotAllowed(method);
+      if (r.watchPath) {
+        // Legacy `/watch/.../<name>`: a watch of the collection narrowed to one name.
+        if (method !== 'GET') throw methodNotAllowed(method);
+        const fs = ctx.query.get('fieldSelector');
+        ctx.query.set('fieldSelector', `metadata.name=${r.name}${fs ? `,${fs}` : ''}`);
+        const { name: _n, ...collection } = r;
+        return serveWatch(ctx, collection);
+      }
       switch (method) {
         case 'GET': return handleGet(ctx, r);
         case 'PUT': return handleUpdate(ctx, r);

@@ -62,6 +62,17 @@ describe('apiserver watch', () => {
     w.close();
   });
 
+  it('legacy /watch/ prefix, including a single named object', async () => {
+    const w = s.watch(`/api/v1/watch/namespaces/default/configmaps/lw1`);
+    await w.status;
+    await s.request('POST', base, cm('lw2'));
+    await s.request('POST', base, cm('lw1'));
+    await w.waitFor(1);
+    await sleep(50);
+    assert.deepEqual(w.events.map((e) => e.object.metadata.name), ['lw1']);
+    w.close();
+  });
+
   it('too old RV after compaction → ERROR 410 Expired, then close', async () => {
     for (let i = 0; i < 3; i++) await s.request('POST', base, cm(`c${i}`));
     await s.backend.compact(s.backend.currentRevision() - 1);
