@@ -38,6 +38,17 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       return false;
     }
   };
+  // A TLS connection's client certificate never changes, and kubectl/informers reuse keep-alive
+  // connections: verify once per socket (getPeerCertificate showed up in create profiles).
+  const bySocket = new WeakMap<TLSSocket, UserInfo | null>();
+  const fromCert = (socket: TLSSocket): UserInfo | undefined => {
+    const cert = socket.getPeerCertificate();
+    if (!cert || !cert.raw || !cert.subject) return undefined;
+    if (!certOk(socket, cert.raw)) return undefined;
+    const cn = asList(cert.subject.CN)[0];
+    if (!cn) return undefined;
+    return withGroup({ name: cn, groups: asList(cert.subject.O) });
+  };
   return {
     authenticate(req: IncomingMessage): UserInfo | undefined {
       const h = req.headers.authorization;
@@ -47,12 +58,12 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       }
       const socket = req.socket as TLSSocket;
       if (typeof socket.getPeerCertificate !== 'function') return undefined;
-      const cert = socket.getPeerCertificate();
-      if (!cert || !cert.raw || !cert.subject) return undefined;
-      if (!certOk(socket, cert.raw)) return undefined;
-      const cn = asList(cert.subject.CN)[0];
-      if (!cn) return undefined;
-      return withGroup({ name: cn, groups: asList(cert.subject.O) });
+      let user = bySocket.get(socket);
+      if (user === undefined) {
+        user = fromCert(socket) ?? null;
+        bySocket.set(socket, user);
+      }
+      return user ?? undefined;
     },
   };
 }
