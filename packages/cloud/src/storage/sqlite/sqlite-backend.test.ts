@@ -77,3 +77,42 @@ test('sqlite: the (name, prev_revision) index refuses a second successor of one 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('sqlite: writes of one event-loop turn share a commit without losing isolation', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kedge-sqlite-'));
+  const file = path.join(dir, 'state.db');
+  try {
+    const b = new SqliteBackend({ path: file }, silentLogger());
+    await b.open();
+    await b.create('/r/taken', 'x');
+    const base = b.currentRevision();
+    const seen: number[] = [];
+    b.watch('/r/', base, (ev) => seen.push(ev.revision));
+    // Issued in the same turn: one batch. The duplicate fails alone; the others commit.
+    const results = await Promise.allSettled([b.create('/r/a', '1'), b.create('/r/taken', 'y'), b.create('/r/b', '2'), b.update('/r/taken', 'z', base)]);
+    assert.equal(results[0].status, 'fulfilled');
+    assert.equal(results[1].status, 'rejected');
+    assert.equal(results[2].status, 'fulfilled');
+    assert.equal(results[3].status, 'fulfilled');
+    const revs = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value);
+    assert.deepEqual(revs, [base + 1, base + 2, base + 3]);
+    assert.deepEqual(seen, revs, 'watchers get each committed event once, in order');
+    assert.equal((await b.get('/r/taken'))?.value, 'z');
+
+    // A watch opened while a batch is pending gets the pending writes live, not twice.
+    const late: number[] = [];
+    const pending = b.create('/r/c', '3');
+    b.watch('/r/', base, (ev) => late.push(ev.revision));
+    await pending;
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(late, [base + 1, base + 2, base + 3, base + 4]);
+    await b.close();
+
+    const again = new SqliteBackend({ path: file }, silentLogger());
+    await again.open();
+    assert.equal(again.currentRevision(), base + 4, 'every batched write was durable');
+    await again.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
