@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // API server benchmark: creates, list, watch fan-out latency and RSS of a real `kedge server`,
 // against a same-run raw better-sqlite3 baseline. See docs/benchmarks.md.
-//   node bench/apiserver.mjs [--count 10000] [--concurrency 32] [--watchers 100] [--updates 2000]
+//   node bench/apiserver.mjs [--count 10000] [--concurrency 32] [--watchers 100] [--updates 2000] [--warmup 2000]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
@@ -20,6 +20,7 @@ const { values: opts } = parseArgs({
     watchers: { type: 'string', default: '100' },
     updates: { type: 'string' },
     'payload-bytes': { type: 'string', default: '1024' },
+    warmup: { type: 'string', default: '2000' },
   },
 });
 const COUNT = Number(opts.count);
@@ -27,6 +28,7 @@ const CONC = Number(opts.concurrency);
 const WATCHERS = Number(opts.watchers);
 const UPDATES = Number(opts.updates ?? Math.min(COUNT, 2000));
 const PAYLOAD = 'x'.repeat(Number(opts['payload-bytes']));
+const WARMUP = Number(opts.warmup);
 const NS = 'bench';
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -151,6 +153,15 @@ async function benchApi() {
     const ns = await call(conn, agent, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     if (ns.status !== 201) throw new Error(`create namespace: ${ns.status} ${ns.text}`);
     const rssStart = rss.read();
+
+    // Warm-up in another namespace (not measured): the first requests pay for V8's JIT and for
+    // the server's lazily built state, which a long-running server has long since done.
+    const warm = await call(conn, agent, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `${NS}-warmup` } });
+    if (warm.status !== 201) throw new Error(`create warm-up namespace: ${warm.status} ${warm.text}`);
+    await pool(WARMUP, CONC, async (i) => {
+      const r = await call(conn, agent, 'POST', `/api/v1/namespaces/${NS}-warmup/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `warm-${i}` }, data: { payload: PAYLOAD } });
+      if (r.status !== 201) throw new Error(`warm-up create: ${r.status} ${r.text}`);
+    });
 
     const createLat = [];
     const t0 = nowMs();
