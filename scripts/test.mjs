@@ -22,7 +22,7 @@ function findTests(dir, out) {
   return out;
 }
 
-const dirs = ['packages/api', 'packages/core', 'packages/cloud', 'packages/cli'].map((d) => join(root, d, 'dist'));
+const dirs = ['packages/api', 'packages/core', 'packages/cloud', 'packages/edge', 'packages/cli'].map((d) => join(root, d, 'dist'));
 if (only !== 'unit') dirs.push(join(root, 'test/e2e/dist'));
 const files = dirs.flatMap((d) => findTests(d, []));
 if (files.length === 0) {

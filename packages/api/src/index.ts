@@ -6,3 +6,4 @@ export * from './schema/index.js';
 export * from './patch/index.js';
 export * from './selectors/index.js';
 export * from './crds/index.js';
+export * from './message/index.js';
