@@ -1,0 +1,38 @@
+import type { Message } from '@kedge/api';
+
+export type ConnectionEvent = 'connected' | 'disconnected';
+
+export interface NodeSessionInfo {
+  node: string;
+  projectId: string;
+  remoteAddress: string;
+  connectedAt: number;
+  /** Messages waiting for this node (ack + no-ack queues). */
+  queueDepth: number;
+  /** Ack-required messages sent and not yet acknowledged. */
+  inFlight: number;
+}
+
+/**
+ * The seam between CloudHub (the WebSocket server every edge node dials) and the cloud controllers.
+ * Controllers never see sockets: they hand messages to `send` and receive upstream messages.
+ */
+export interface CloudHub {
+  /**
+   * Queues a message for `node`. `msg.route.resource` is in cloud form (`node/{node}/{ns}/{type}/{name}`);
+   * the hub trims the node prefix before writing to the socket. Ack-required messages (group
+   * `resource` with a resourceversion, and deletes) are deduplicated per object UID keeping only the
+   * newest resourceVersion, resent until the edge answers `response`/"OK", and recorded in
+   * ObjectSync/ClusterObjectSync on ack. Everything else is best effort. Messages for a node that is
+   * not connected wait in its queue (ack-required ones) or are dropped (no-ack).
+   */
+  send(node: string, msg: Message): void;
+  /** Every upstream message from any edge, resource already prefixed with `node/{id}/`. */
+  onUpstream(handler: (node: string, msg: Message) => void): void;
+  onConnection(handler: (node: string, event: ConnectionEvent) => void): void;
+  isConnected(node: string): boolean;
+  sessions(): NodeSessionInfo[];
+  /** Closes the node's session and refuses its certificate until `allow` (Node deleted = revoked). */
+  revoke(node: string): void;
+  allow(node: string): void;
+}
