@@ -7,3 +7,4 @@ export * from './patch/index.js';
 export * from './selectors/index.js';
 export * from './crds/index.js';
 export * from './message/index.js';
+export * from './scheduling/index.js';

@@ -1,0 +1,3 @@
+export * from './taints.js';
+export * from './node-affinity.js';
+export * from './quantity.js';
