@@ -1,0 +1,3 @@
+export * from './meta-store.js';
+export * from './meta-manager.js';
+export { refForEdgeType, edgeTypeForRef, knownRefs } from './edge-types.js';
