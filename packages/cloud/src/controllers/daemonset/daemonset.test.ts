@@ -7,7 +7,7 @@ import { Expectations } from '../replicaset/expectations.js';
 import { editSpec, markPodReady, recordingRecorder, storeInformer } from '../replicaset/test-helpers.js';
 import { DaemonSetReconciler } from './daemonset-reconciler.js';
 import { targetNodeName } from './daemon-pod.js';
-import { nodeShouldRunDaemonPod, tolerates } from './node-eligibility.js';
+import { nodeShouldRunDaemonPod } from './node-eligibility.js';
 
 const NS = 'kube-system';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -164,13 +164,6 @@ describe('daemonset reconciler', () => {
 });
 
 describe('node eligibility', () => {
-  it('matches tolerations like upstream', () => {
-    assert.ok(tolerates({ operator: 'Exists' }, { key: 'any', effect: 'NoSchedule' }));
-    assert.ok(tolerates({ key: 'k', operator: 'Exists', effect: 'NoExecute' }, { key: 'k', value: 'v', effect: 'NoExecute' }));
-    assert.ok(!tolerates({ key: 'k', operator: 'Equal', value: 'a' }, { key: 'k', value: 'b', effect: 'NoSchedule' }));
-    assert.ok(!tolerates({ key: 'k', operator: 'Exists', effect: 'NoSchedule' }, { key: 'k', effect: 'NoExecute' }));
-  });
-
   it('keeps running pods on an untolerated NoSchedule node but does not start new ones', () => {
     const n = node('x', {}, [{ key: 'maint', effect: 'NoSchedule' }]);
     assert.deepEqual(nodeShouldRunDaemonPod(n, dsObject('a')), { shouldRun: false, shouldContinueRunning: true });

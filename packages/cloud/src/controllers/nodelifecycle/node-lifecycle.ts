@@ -1,7 +1,6 @@
-import { R, wellKnown, isNotFound, type KubeObject } from '@kedge/api';
+import { R, findToleration, wellKnown, isNotFound, type KubeObject, type Taint } from '@kedge/api';
 import type { EventRecorder, Informer, KubeClient, Reconciler, Result } from '@kedge/core';
 import type { Logger } from 'pino';
-import { findToleration, type Taint } from '../scheduler/predicates.js';
 
 export interface NodeLifecycleOptions {
   gracePeriodMs: number;

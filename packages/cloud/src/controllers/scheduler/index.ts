@@ -4,8 +4,7 @@ import { Controller } from '@kedge/core/controller/index.js';
 import type { ControllerDeps } from '../types.js';
 import { SchedulerReconciler, needsScheduling } from './scheduler.js';
 
-export * from './predicates.js';
-export * from './quantity.js';
+export * from './resources.js';
 export { SchedulerReconciler, needsScheduling } from './scheduler.js';
 
 export interface SchedulerConfig {

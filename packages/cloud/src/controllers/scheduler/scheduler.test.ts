@@ -3,8 +3,6 @@ import assert from 'node:assert/strict';
 import { R, type KubeObject } from '@kedge/api';
 import { createHarness, waitFor } from '@kedge/core/testing/index.js';
 import { createSchedulerController } from './index.js';
-import { parseQuantity } from './quantity.js';
-import { matchesNodeSelectorAndAffinity, toleratesTaint } from './predicates.js';
 
 const node = (name: string, extra: { labels?: Record<string, string>; taints?: unknown[]; ready?: boolean; alloc?: Record<string, string>; unschedulable?: boolean } = {}): KubeObject => ({
   metadata: { name, labels: { 'kubernetes.io/hostname': name, ...extra.labels } },
@@ -14,31 +12,6 @@ const node = (name: string, extra: { labels?: Record<string, string>; taints?: u
 const pod = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
   metadata: { name, namespace: 'default' },
   spec: { schedulerName: 'default-scheduler', containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '500m', memory: '512Mi' } } }], ...spec },
-});
-
-test('quantities', () => {
-  assert.equal(parseQuantity('100m'), 0.1);
-  assert.equal(parseQuantity('1Gi'), 2 ** 30);
-  assert.equal(parseQuantity('500Mi'), 500 * 2 ** 20);
-  assert.equal(parseQuantity('2'), 2);
-  assert.equal(parseQuantity('1e3'), 1000);
-  assert.equal(parseQuantity('1k'), 1000);
-  assert.ok(Number.isNaN(parseQuantity('abc')));
-});
-
-test('tolerations and affinity', () => {
-  const t = { key: 'k', value: 'v', effect: 'NoSchedule' as const };
-  assert.ok(toleratesTaint({ key: 'k', operator: 'Equal', value: 'v' }, t));
-  assert.ok(!toleratesTaint({ key: 'k', operator: 'Equal', value: 'w' }, t));
-  assert.ok(toleratesTaint({ operator: 'Exists' }, t));
-  assert.ok(!toleratesTaint({ key: 'k', operator: 'Exists', effect: 'NoExecute' }, t));
-  const n = node('n1', { labels: { zone: 'a', gen: '5' } });
-  const aff = (terms: unknown) => pod('p', { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } });
-  assert.ok(matchesNodeSelectorAndAffinity(aff([{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }, { key: 'gen', operator: 'Gt', values: ['4'] }] }]), n));
-  assert.ok(!matchesNodeSelectorAndAffinity(aff([{ matchExpressions: [{ key: 'gen', operator: 'Lt', values: ['4'] }] }]), n));
-  assert.ok(matchesNodeSelectorAndAffinity(aff([{ matchExpressions: [{ key: 'x', operator: 'Exists' }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }]), n));
-  assert.ok(!matchesNodeSelectorAndAffinity(aff([{ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }]), n));
-  assert.ok(!matchesNodeSelectorAndAffinity(pod('p', { nodeSelector: { zone: 'b' } }), n));
 });
 
 test('binds to the least loaded fitting node and respects resources', async () => {
@@ -81,6 +54,24 @@ test('unschedulable message, event, and retry when a node becomes usable', async
     const n3 = h.client.peek(R.nodes, undefined, 'n3')!;
     await h.client.update(R.nodes, { ...n3, spec: { taints: [] } });
     await waitFor(() => h.client.peek(R.pods, 'default', 'p')?.spec.nodeName === 'n3', 'bound after node change');
+  } finally {
+    await stop();
+  }
+});
+
+test('an unschedulable node takes only pods tolerating its NoSchedule taint', async () => {
+  const h = createHarness();
+  h.client.seed(R.nodes, node('cordoned', { unschedulable: true }));
+  const tolerating = { tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] };
+  // A toleration for another effect does not count (upstream NodeUnschedulable plugin).
+  h.client.seed(R.pods, pod('plain'), pod('wrong-effect', { tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoExecute' }] }), pod('tolerant', tolerating));
+  const stop = await h.run(createSchedulerController(h, { retryMs: 60_000 }));
+  try {
+    await waitFor(() => h.client.peek(R.pods, 'default', 'tolerant')?.spec.nodeName === 'cordoned', 'tolerant bound');
+    for (const name of ['plain', 'wrong-effect']) {
+      await waitFor(() => h.client.peek(R.pods, 'default', name)?.status?.conditions?.[0]?.message === '0/1 nodes are available: 1 node(s) were unschedulable.', `${name} unschedulable`);
+      assert.equal(h.client.peek(R.pods, 'default', name)!.spec.nodeName, undefined);
+    }
   } finally {
     await stop();
   }

@@ -1,8 +1,7 @@
-import { R, objectKey, splitKey, type KubeObject } from '@kedge/api';
+import { R, findToleration, nodeMatchesSelectorAndAffinity, objectKey, splitKey, untoleratedTaints, wellKnown, type KubeObject, type Taint } from '@kedge/api';
 import type { EventRecorder, Informer, KubeClient, Reconciler, Result } from '@kedge/core';
 import type { Logger } from 'pino';
-import { matchesNodeSelectorAndAffinity, nodeReady, untoleratedTaint } from './predicates.js';
-import { nodeAllocatable, podRequests, type Resources } from './quantity.js';
+import { nodeAllocatable, podRequests, type Resources } from './resources.js';
 
 export interface SchedulerDeps {
   client: KubeClient;
@@ -23,6 +22,10 @@ export function needsScheduling(pod: KubeObject): boolean {
 }
 
 const terminal = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+const nodeReady = (node: KubeObject) => (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+// Upstream NodeUnschedulable plugin: spec.unschedulable acts as this taint; TaintToleration filters these effects.
+const unschedulableTaint: Taint = { key: wellKnown.taintUnschedulable, effect: 'NoSchedule' };
+const filteredEffects = ['NoSchedule', 'NoExecute'];
 
 /** Filters and scores nodes for one pod at a time, then binds through pods/binding. */
 export class SchedulerReconciler implements Reconciler {
@@ -72,11 +75,9 @@ export class SchedulerReconciler implements Reconciler {
   }
 
   private filter(pod: KubeObject, node: KubeObject, req: Resources): string[] {
-    if (node.spec?.unschedulable && !pod.spec?.tolerations?.some((t: { key?: string; operator?: string }) => t.key === 'node.kubernetes.io/unschedulable' || (!t.key && t.operator === 'Exists'))) {
-      return ["node(s) were unschedulable"];
-    }
-    if (!matchesNodeSelectorAndAffinity(pod, node)) return ["node(s) didn't match Pod's node affinity/selector"];
-    const taint = untoleratedTaint(pod, node);
+    if (node.spec?.unschedulable && !findToleration(pod.spec?.tolerations, unschedulableTaint)) return ['node(s) were unschedulable'];
+    if (!nodeMatchesSelectorAndAffinity(pod.spec, node)) return ["node(s) didn't match Pod's node affinity/selector"];
+    const taint = untoleratedTaints(pod.spec?.tolerations, node.spec?.taints, filteredEffects)[0];
     if (taint) return [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`];
     if (!nodeReady(node)) return ['node(s) were not ready'];
     const used = this.used(node.metadata.name!);
