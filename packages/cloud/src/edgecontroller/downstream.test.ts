@@ -91,3 +91,20 @@ test('a reconnecting node gets everything it should hold again; deleting its Nod
     await stop();
   }
 });
+
+test('a Node is resent to its edge when labels/spec change, not on status-only writes (heartbeats)', async () => {
+  const { h, hub, stop } = await setup();
+  try {
+    await waitFor(() => hub.resources('e1').some((s) => s.msg.route.resource === 'node/e1/default/node/e1'), 'node sent');
+    hub.clear();
+    const n = h.client.peek(R.nodes, undefined, 'e1')!;
+    await h.client.update(R.nodes, { ...n, status: { conditions: [{ type: 'Ready', status: 'True' }] } }, { subresource: 'status' });
+    const n2 = h.client.peek(R.nodes, undefined, 'e1')!;
+    const labelled = await h.client.update(R.nodes, { ...n2, metadata: { ...n2.metadata, labels: { ...n2.metadata.labels, zone: 'z' } } });
+    await waitFor(() => hub.resources('e1').length > 0, 'label change sent');
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(hub.resources('e1').map((s) => s.msg.header.resourceversion), [labelled.metadata.resourceVersion]);
+  } finally {
+    await stop();
+  }
+});

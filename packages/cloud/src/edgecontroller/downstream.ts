@@ -10,6 +10,18 @@ interface Delivered {
   uid?: string;
   /** '' = must be resent (node reconnected). */
   rv: string;
+  /** For Nodes: what the edge needs of its own Node (see nodeSignature). */
+  sig?: string;
+}
+
+/**
+ * The parts of its own Node an edge acts on. Status is left out: it is the edge's own report (plus
+ * heartbeats), so echoing every status write back would cost an ack and an ObjectSync write per node
+ * every 10 s.
+ */
+function nodeSignature(n: KubeObject): string {
+  const { labels, annotations } = n.metadata;
+  return JSON.stringify([labels ?? {}, annotations ?? {}, n.spec ?? {}, n.metadata.deletionTimestamp ?? null]);
 }
 
 /**
@@ -69,7 +81,10 @@ export class DownstreamReconciler implements Reconciler {
   resync(node: string, enqueue: (key: string) => void): void {
     for (const key of this.placement.keysFor(node)) {
       const d = this.delivered.get(key)?.get(node);
-      if (d) d.rv = '';
+      if (d) {
+        d.rv = '';
+        d.sig = '';
+      }
       enqueue(key);
     }
   }
@@ -98,11 +113,16 @@ export class DownstreamReconciler implements Reconciler {
       for (const node of want) {
         const d = have.get(node);
         if (d && d.rv === rv) continue;
+        const sig = k.type === 'node' ? nodeSignature(obj) : undefined;
+        if (d && sig !== undefined && d.sig === sig) {
+          d.rv = rv;
+          continue;
+        }
         // A pod being deleted is an update: the edge runs the graceful termination, then the API drops it.
         const deleting = k.type === 'pod' && !!obj.metadata.deletionTimestamp;
         const op = d || deleting || k.type === 'node' ? Op.update : Op.insert;
         this.hub.send(node, downstreamMessage(node, op, k.type, obj, this.opts));
-        have.set(node, { uid, rv });
+        have.set(node, { uid, rv, ...(sig !== undefined ? { sig } : {}) });
         this.log.debug({ node, key, op, rv }, 'sent object');
       }
     }

@@ -116,6 +116,9 @@ export class SyncController implements Module {
       this.log.debug({ node, kind: sync.spec.objectKind, ns, name: objName }, 'resync: sent delete');
       return;
     }
+    // A Node's RV advances with every heartbeat; changes the edge needs reach it from the downstream
+    // reconciler (queued by the hub while the node is away), so RV alone is no reason to resend.
+    if (type === 'node') return;
     if (!rvNewer(obj.metadata.resourceVersion, recorded)) return;
     if (!this.firstTime(name, obj.metadata.resourceVersion!)) return;
     this.o.hub.send(node, downstreamMessage(node, Op.update, type, obj, this.o.downstream));
