@@ -74,7 +74,7 @@ function resourcePathOf(seg: string[]): ResourcePath | undefined {
 export function createMetaServer(opts: MetaServerOptions): MetaServer {
   const { store, link } = opts;
   const log = opts.log.child({ module: 'metaserver' });
-  const hub = new WatchHub(store, opts.historySize ?? 1000);
+  const hub = new WatchHub(store, opts.historySize ?? 1000, (err) => log.error({ err }, 'watch stream failed'));
   const openWatches = new Set<() => void>();
 
   function filterFrom(p: ResourcePath, q: URLSearchParams): Filter {

@@ -11,7 +11,7 @@ export class WatchHub {
   private readonly listeners = new Set<(ev: StoreEvent) => void>();
   private readonly unwatch: () => void;
 
-  constructor(store: MetaStore, private readonly capacity = 1000) {
+  constructor(store: MetaStore, private readonly capacity = 1000, private readonly onError?: (err: unknown) => void) {
     this.coveredFrom = store.revision();
     this.unwatch = store.watch((ev) => this.publish(ev));
   }
@@ -19,7 +19,14 @@ export class WatchHub {
   private publish(ev: StoreEvent): void {
     this.ring.push(ev);
     if (this.ring.length > this.capacity) this.coveredFrom = this.ring.shift()!.revision;
-    for (const l of [...this.listeners]) l(ev);
+    for (const l of [...this.listeners]) {
+      try {
+        l(ev);
+      } catch (err) {
+        // A broken watch stream must not fail the cache write that fed it (the ACK depends on it).
+        this.onError?.(err);
+      }
+    }
   }
 
   /** Events after `revision`, or undefined when some of them have left the history. */
