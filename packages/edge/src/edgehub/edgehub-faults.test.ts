@@ -76,6 +76,23 @@ describe('edgehub under network faults', () => {
     await connected(hub, 2, 'connect once unblocked');
   });
 
+  it('resets the backoff once a connection has stayed up', async () => {
+    const { hub } = startHub({ heartbeatMs: 10_000, backoff: { initialMs: 40, maxMs: 5000, jitter: 0, resetAfterMs: 150 } });
+    await connected(hub, 1, 'first connect');
+    proxy.block();
+    proxy.cut();
+    // 40, 80, 160, 320 ms: the next delay would be 640, then 1280 ms without a reset.
+    await waitFor(() => hub.stats().dialFailures >= 4, 5000, 'four failed dials');
+    proxy.unblock();
+    await connected(hub, 2, 'connect once unblocked');
+    await new Promise((r) => setTimeout(r, 250));
+    const t0 = Date.now();
+    proxy.cut();
+    await connected(hub, 3, 'quick reconnect');
+    const ms = Date.now() - t0;
+    assert.ok(ms < 600, `reconnect after a stable link took ${ms} ms (backoff not reset)`);
+  });
+
   it('detects a stalled network with WebSocket pings and recovers after resume()', async () => {
     const { hub, events } = startHub();
     await connected(hub, 1, 'first connect');
