@@ -58,8 +58,15 @@ export function createEdgeController(o: EdgeControllerOptions): Module {
     name: 'edgecontroller',
     async start(signal: AbortSignal): Promise<void> {
       if (signal.aborted) return;
-      const synced = Promise.all(placement.informers().map((i) => i.waitForSync(signal))).then(markReady, () => undefined);
-      await Promise.all([controller.start(signal), synced]);
+      try {
+        await Promise.all(placement.informers().map((i) => i.waitForSync(signal)));
+      } catch (err) {
+        if (signal.aborted) return;
+        throw err;
+      }
+      // Reconciling before the caches are complete could miss which nodes are edge nodes.
+      markReady();
+      await controller.start(signal);
     },
   };
 }

@@ -37,7 +37,6 @@ export function podReferenceKeys(pod: KubeObject): string[] {
   return [...out];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function asArray(v: unknown): any[] {
   return Array.isArray(v) ? v : [];
 }
