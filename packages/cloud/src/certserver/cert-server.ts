@@ -102,17 +102,18 @@ export function createCertServer(opts: CertServerOptions): CertServer {
     return undefined;
   }
 
+  /** A valid node certificate (rotation) wins; otherwise the bearer token decides. */
   function authenticate(req: IncomingMessage, node: string): 'token' | 'certificate' {
-    const auth = req.headers.authorization;
-    if (auth !== undefined) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-      if (!m) throw new ApiError('Unauthorized', 'Authorization header is not "Bearer <token>"');
-      opts.tokens.verify(m[1]!);
-      return 'token';
-    }
     const problem = clientCertProblem(req, node);
     if (problem === undefined) return 'certificate';
-    throw new ApiError('Unauthorized', problem === 'no client certificate' ? 'missing bearer token (and no client certificate)' : problem);
+    const auth = req.headers.authorization;
+    if (auth === undefined) {
+      throw new ApiError('Unauthorized', problem === 'no client certificate' ? 'missing bearer token (and no client certificate)' : problem);
+    }
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (!m) throw new ApiError('Unauthorized', 'Authorization header is not "Bearer <token>"');
+    opts.tokens.verify(m[1]!);
+    return 'token';
   }
 
   async function edgeCert(req: IncomingMessage, res: ServerResponse): Promise<void> {

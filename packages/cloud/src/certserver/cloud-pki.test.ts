@@ -63,33 +63,48 @@ test('a CA secret missing its key is an error, not a silent new CA', async () =>
 });
 
 test('TokenManager writes tokensecret, tokens verify against the CA key, gettoken reads it', async () => {
+  await assert.rejects(readTokenFromSecret(createFakeKube()), (e) => isApiError(e) && e.reason === 'NotFound' && /tokensecret/.test(e.message));
   const kube = createFakeKube();
   const pki = await loadOrCreateCloudPKI(kube, { advertiseAddresses: [], log });
-  await assert.rejects(readTokenFromSecret(kube), (e) => isApiError(e) && e.reason === 'NotFound' && /tokensecret/.test(e.message));
-  let now = Date.now();
+  // Written by the PKI load already, so `kedge gettoken` works before the TokenManager starts.
+  assert.equal(await readTokenFromSecret(kube), pki.token);
+  // Tokens are deterministic per second of exp, so the fake clock starts a second ahead.
+  let now = Date.now() + 1000;
   const tm = new TokenManager({ client: kube, pki, log, refreshMs: 20, now: () => now });
-  const before = tm.current();
+  assert.equal(tm.current(), pki.token);
   const ctl = new AbortController();
   const running = tm.start(ctl.signal);
   const deadline = Date.now() + 5000;
-  while (kube.peek(R.secrets, 'kubeedge', 'tokensecret') === undefined) {
-    assert.ok(Date.now() < deadline, 'token secret written');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const waitForChange = async (from: string) => {
+    while ((await readTokenFromSecret(kube)) === from) {
+      assert.ok(Date.now() < deadline, 'token refreshed');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  await waitForChange(pki.token);
   const first = await readTokenFromSecret(kube);
   assert.equal(first, tm.current());
   assert.equal(parseJoinToken(first).caHash, createHash('sha256').update(pki.caDer).digest('hex'));
   tm.verify(parseJoinToken(first).jwt);
-  tm.verify(parseJoinToken(before).jwt);
   now += 1000;
-  while ((await readTokenFromSecret(kube)) === first) {
-    assert.ok(Date.now() < deadline, 'token refreshed');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  // The replaced token still verifies until it expires (24 h).
+  await waitForChange(first);
+  assert.equal(await readTokenFromSecret(kube), tm.current());
+  // The replaced tokens still verify until they expire (24 h).
   tm.verify(parseJoinToken(first).jwt);
+  tm.verify(parseJoinToken(pki.token).jwt);
   now += 25 * 3_600_000;
   assert.throws(() => tm.verify(parseJoinToken(first).jwt), /expired/);
   ctl.abort();
   await running;
+});
+
+test('a stored token that no longer verifies is replaced at load', async () => {
+  const kube = createFakeKube();
+  const a = await loadOrCreateCloudPKI(kube, { advertiseAddresses: [], log });
+  const stale = a.token.slice(0, -4) + 'AAAA';
+  const s = kube.peek<Secret>(R.secrets, 'kubeedge', 'tokensecret')!;
+  await kube.update(R.secrets, { ...s, data: { tokendata: Buffer.from(stale).toString('base64') } });
+  const b = await loadOrCreateCloudPKI(kube, { advertiseAddresses: [], log });
+  assert.notEqual(b.token, stale);
+  assert.equal(await readTokenFromSecret(kube), b.token);
 });

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { ApiError, R, isAlreadyExists, isNotFound, type KubeObject } from '@kedge/api';
 import type { KubeClient, Logger } from '@kedge/core';
 import { issueCert, pemToDer, type CertificateAuthority } from '../pki/index.js';
+import { caHash, createToken, parseJoinToken, verifyToken } from './token.js';
 import { createNamedCA, keyPemToSec1Der, loadCAFromDer, sec1DerToKeyPem } from '../pki/kubeedge-ca.js';
 
 // Secret names and keys as KubeEdge's cloudhub pre_server.go uses them, so tools that read them
@@ -14,6 +15,8 @@ export const TOKEN_SECRET = 'tokensecret';
 
 const CA_YEARS = 100;
 const SERVER_DAYS = 100 * 365;
+/** KubeEdge: 2 × the 12 h refresh interval. */
+export const TOKEN_TTL_MS = 24 * 3_600_000;
 
 export interface CloudPKI {
   caCertPem: string;
@@ -25,6 +28,8 @@ export interface CloudPKI {
   serverKeyPem: string;
   /** For signCSR. */
   ca: CertificateAuthority;
+  /** The join token in `tokensecret` at load time (written if it was missing, invalid or expired). */
+  token: string;
 }
 
 export interface CloudPKIOptions {
@@ -148,6 +153,24 @@ function servingStale(certDer: Uint8Array | undefined, ca: CertificateAuthority,
   return undefined;
 }
 
+/** Keeps `kedge gettoken` answering from the first start on, before the TokenManager runs. */
+async function loadOrCreateToken(client: KubeClient, caDer: Uint8Array, caKeyDer: Uint8Array, log: Logger): Promise<string> {
+  const stored = (await getSecretData(client, TOKEN_SECRET))?.tokendata?.toString('utf8').trim();
+  if (stored) {
+    try {
+      const { caHash: hash, jwt } = parseJoinToken(stored);
+      verifyToken(jwt, caKeyDer);
+      if (hash === caHash(caDer)) return stored;
+    } catch {
+      // replaced below
+    }
+  }
+  const token = createToken(caDer, caKeyDer, TOKEN_TTL_MS);
+  await putSecret(client, TOKEN_SECRET, { tokendata: token }, 'replace');
+  log.info({ reason: stored ? 'stale' : 'absent' }, 'wrote join token');
+  return token;
+}
+
 /**
  * Loads the cloud's CA and CloudHub serving certificate from Secrets in namespace `kubeedge`, creating
  * whatever is missing. The serving certificate is re-issued when its SANs differ from the advertise
@@ -174,11 +197,14 @@ export async function loadOrCreateCloudPKI(client: KubeClient, opts: CloudPKIOpt
     serverKeyPem = sec1DerToKeyPem(existing.cloudcorekeydata);
   }
 
+  const caDer = pemToDer(ca.certPem);
+  const caKeyDer = keyPemToSec1Der(ca.keyPem);
   return {
     caCertPem: ca.certPem,
     caKeyPem: ca.keyPem,
-    caDer: pemToDer(ca.certPem),
-    caKeyDer: keyPemToSec1Der(ca.keyPem),
+    caDer,
+    caKeyDer,
+    token: await loadOrCreateToken(client, caDer, caKeyDer, log),
     serverCertPem,
     serverKeyPem,
     ca,

@@ -8,7 +8,8 @@ const RETRY_MS = 30_000;
 
 export interface TokenManagerOptions {
   client: KubeClient;
-  pki: Pick<CloudPKI, 'caDer' | 'caKeyDer'>;
+  /** `token`, when given (the one loaded with the PKI), is what `current()` returns until the first refresh. */
+  pki: Pick<CloudPKI, 'caDer' | 'caKeyDer'> & { token?: string };
   log: Logger;
   /** How long a token is accepted; KubeEdge: 2 × refresh = 24 h. */
   ttlMs?: number;
@@ -36,7 +37,7 @@ export class TokenManager implements Module {
     this.now = opts.now ?? Date.now;
     this.log = opts.log.child({ module: this.name });
     // Usable before start(): the cert server can verify and `current()` answer immediately.
-    this.token = createToken(opts.pki.caDer, opts.pki.caKeyDer, this.ttlMs, this.now());
+    this.token = opts.pki.token ?? createToken(opts.pki.caDer, opts.pki.caKeyDer, this.ttlMs, this.now());
   }
 
   current(): string {
