@@ -167,7 +167,7 @@ export function createCertServer(opts: CertServerOptions): CertServer {
           log.warn({ path: req.url, err }, 'request failed');
           send(res, isCsr ? 400 : 500, isCsr ? `invalid certificate request: ${(err as Error).message}` : 'internal error');
         }
-        if (err instanceof ApiError && err.reason === 'RequestEntityTooLarge') res.once('finish', () => req.socket.destroy());
+        if (isApiError(err) && err.reason === 'RequestEntityTooLarge') res.once('finish', () => req.socket.destroy());
       });
     },
   };
