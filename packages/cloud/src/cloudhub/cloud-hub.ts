@@ -156,7 +156,8 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
     s.lastSeen = now();
     let msg: Message;
     try {
-      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      // ws hands over Buffers by default; decode in place rather than copying.
+      const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       msg = decodeMessage(buf.toString('utf8'));
     } catch (err) {
       log.warn({ node: s.node, err: (err as Error).message }, 'invalid frame, closing connection');
@@ -280,7 +281,7 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
         projectId: s.projectId,
         remoteAddress: s.remoteAddress,
         connectedAt: s.connectedAt,
-        queueDepth: s.queue.depth() + s.backlogLength(),
+        queueDepth: s.queue.depth(),
         inFlight: s.queue.inFlight(),
       }));
     },
