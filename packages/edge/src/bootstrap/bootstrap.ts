@@ -115,30 +115,40 @@ function store(dir: string, caPem: string, certPem: string, keyPem: string): Edg
 }
 
 /**
+ * Fetches the cloud's CA without verifying the server and pins it by the token's hash. Hollow nodes
+ * call it once and share the CA; `bootstrapEdgeCerts` calls it per join.
+ */
+export async function fetchTrustedCA(o: { certServer: string; token: string; timeoutMs?: number }): Promise<string> {
+  const { caHash } = splitToken(o.token);
+  const caUrl = certServerUrl(o.certServer, '/ca.crt');
+  const caRes = await cloudGet(caUrl, { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  if (caRes.status !== 200) throw new ApiError('InternalError', `the cloud at ${caUrl.origin} did not return its CA (HTTP ${caRes.status}): ${bodyText(caRes)}`);
+  const got = createHash('sha256').update(caRes.body).digest('hex');
+  if (got !== caHash) {
+    throw new ApiError('Forbidden', `CA hash mismatch: the token was not issued by this cloud (expected ${caHash}, got ${got})`);
+  }
+  try {
+    return new X509Certificate(caRes.body).toString();
+  } catch {
+    throw new ApiError('InternalError', `the cloud at ${caUrl.origin} returned a CA that is not a DER certificate`);
+  }
+}
+
+/** A new key and a token-authenticated certificate for it, kept in memory (hollow nodes write nothing). */
+export async function requestEdgeCert(o: { certServer: string; token: string; nodeName: string; caPem: string; timeoutMs?: number }): Promise<{ certPem: string; keyPem: string }> {
+  const { jwt } = splitToken(o.token);
+  return requestCert({ url: certServerUrl(o.certServer, '/edge.crt'), caPem: o.caPem, nodeName: o.nodeName, timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, jwt });
+}
+
+/**
  * First join: fetch the CA without verifying the server, pin it by the token's hash, then send a
  * CSR authenticated by the token over TLS verified against that CA. Writes ca.crt, edge.crt and
  * edge.key (0600) into `dir`. Every failure is an ApiError with a one-line message naming the cause.
  */
 export async function bootstrapEdgeCerts(o: BootstrapOptions): Promise<EdgeCerts> {
   const log = o.log.child({ module: 'bootstrap' });
-  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const { caHash, jwt } = splitToken(o.token);
-  const caUrl = certServerUrl(o.certServer, '/ca.crt');
-
-  const caRes = await cloudGet(caUrl, { timeoutMs });
-  if (caRes.status !== 200) throw new ApiError('InternalError', `the cloud at ${caUrl.origin} did not return its CA (HTTP ${caRes.status}): ${bodyText(caRes)}`);
-  const got = createHash('sha256').update(caRes.body).digest('hex');
-  if (got !== caHash) {
-    throw new ApiError('Forbidden', `CA hash mismatch: the token was not issued by this cloud (expected ${caHash}, got ${got})`);
-  }
-  let caPem: string;
-  try {
-    caPem = new X509Certificate(caRes.body).toString();
-  } catch {
-    throw new ApiError('InternalError', `the cloud at ${caUrl.origin} returned a CA that is not a DER certificate`);
-  }
-
-  const { certPem, keyPem } = await requestCert({ url: certServerUrl(o.certServer, '/edge.crt'), caPem, nodeName: o.nodeName, timeoutMs, jwt });
+  const caPem = await fetchTrustedCA(o);
+  const { certPem, keyPem } = await requestEdgeCert({ ...o, caPem });
   const certs = store(o.dir, caPem, certPem, keyPem);
   log.info({ node: o.nodeName, dir: o.dir }, 'obtained edge certificate');
   return certs;

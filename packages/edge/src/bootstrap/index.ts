@@ -1,5 +1,5 @@
 export {
-  bootstrapEdgeCerts, renewEdgeCert, certNeedsRotation, rotationDeadline, certServerUrl, edgeCertPaths,
+  bootstrapEdgeCerts, fetchTrustedCA, requestEdgeCert, renewEdgeCert, certNeedsRotation, rotationDeadline, certServerUrl, edgeCertPaths,
   type BootstrapOptions, type RenewOptions, type EdgeCerts,
 } from './bootstrap.js';
 export { createNodeCSR } from './csr.js';
