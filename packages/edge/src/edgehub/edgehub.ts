@@ -50,7 +50,11 @@ export interface EdgeHubStats {
   pendingRequests: number;
 }
 
-export type EdgeHub = EdgeLink & Module & { stats(): EdgeHubStats };
+export type EdgeHub = EdgeLink & Module & {
+  stats(): EdgeHubStats;
+  /** Drops the current connection and redials at once, re-reading the certificates (rotation). */
+  reconnect(reason: string): void;
+};
 
 interface Pending {
   resolve: (m: Message) => void;
@@ -98,6 +102,7 @@ export function createEdgeHub(opts: EdgeHubOptions): EdgeHub {
   let current: WebSocket | undefined;
   let pumpTimer: NodeJS.Timeout | undefined;
   let started = false;
+  let forced = false;
   const st = { connects: 0, disconnects: 0, dialFailures: 0, sent: 0, received: 0, invalidFrames: 0, dropped: 0 };
 
   const write = (ws: WebSocket, msg: Message): void => {
@@ -265,7 +270,8 @@ export function createEdgeHub(opts: EdgeHubOptions): EdgeHub {
       const upAt = Date.now();
       await runSession(ws, signal);
       if (signal.aborted) break;
-      if (Date.now() - upAt >= resetAfterMs) backoff.reset();
+      if (Date.now() - upAt >= resetAfterMs || forced) backoff.reset();
+      forced = false;
       const delay = backoff.next();
       log.info({ retryInMs: delay, attempt: backoff.attempts }, 'reconnecting to cloudhub');
       await sleep(delay, undefined, { signal }).catch(() => {});
@@ -303,5 +309,14 @@ export function createEdgeHub(opts: EdgeHubOptions): EdgeHub {
     },
     isConnected: () => current !== undefined,
     stats: () => ({ ...st, queued: queue.length, pendingRequests: pending.size }),
+    reconnect(reason) {
+      const ws = current;
+      if (!ws) return;
+      forced = true;
+      log.info({ reason }, 'reconnecting to cloudhub on request');
+      ws.close(1000, reason.slice(0, 100));
+      // A peer that never completes the close handshake must not hold the link.
+      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+    },
   };
 }

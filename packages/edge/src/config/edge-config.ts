@@ -1,0 +1,178 @@
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+import { z } from 'zod';
+
+/** Log levels pino knows, most to least severe; `silent` turns logging off. */
+export const edgeLogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Root keeps state where a packaged service would; anyone else gets a directory next to them. */
+export const defaultEdgeDataDir = (): string => (process.getuid?.() === 0 ? '/var/lib/kedge/edge' : './edge-data');
+
+const nodeSchema = z.object({
+  /** Node name in the cloud; also the certificate's `CN=system:node:<name>`. Default: the host name, lowercased. */
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a lowercase DNS-1123 subdomain').default(() => hostname().toLowerCase()),
+  /** Extra labels on the Node, next to the edge role, hostname, os and arch labels. Default none. */
+  labels: z.record(z.string(), z.string()).default({}),
+  /** Namespace in the registration resource strings (KubeEdge's registerNodeNamespace). Default "default". */
+  registerNamespace: z.string().min(1).default('default'),
+}).strict();
+
+const tlsSchema = z.object({
+  /** The cloud's CA. Default <dataDir>/certs/ca.crt. */
+  caFile: z.string().default(''),
+  /** This node's certificate. Default <dataDir>/certs/edge.crt. */
+  certFile: z.string().default(''),
+  /** This node's private key. Default <dataDir>/certs/edge.key. */
+  keyFile: z.string().default(''),
+}).strict();
+
+const edgeHubSchema = z.object({
+  /** CloudHub address, host:port. Default 127.0.0.1:10000. */
+  server: z.string().regex(/^[^\s/]+:\d+$/, 'want host:port').default('127.0.0.1:10000'),
+  /** Certificate server for joining and rotation. Default https://<server host>:10002. */
+  certServer: z.string().default(''),
+  /** KubeEdge projectID, sent in the URL and `project_id` header. */
+  projectId: z.string().min(1).default('e632aba927ea4ac2b575ec1603d56f10'),
+  /** Keepalive period in seconds (KubeEdge edgeHub.heartbeat). Default 15. */
+  heartbeatSeconds: z.number().int().positive().default(15),
+  /** Upstream messages per second (messageQPS). Default 30. */
+  qps: z.number().positive().default(30),
+  /** Upstream burst (messageBurst). Default 60. */
+  burst: z.number().int().positive().default(60),
+  /** Renew the node certificate before it expires. Default true. */
+  rotateCertificates: z.boolean().default(true),
+  tls: tlsSchema.prefault({}),
+}).strict();
+
+const metaManagerSchema = z.object({
+  /** SQLite cache. Default <dataDir>/edge.db. */
+  db: z.string().default(''),
+  /** Seconds a remote query waits for the cloud before answering from the cache. Default 60. */
+  remoteQueryTimeoutSeconds: z.number().int().positive().default(60),
+}).strict();
+
+const metaServerSchema = z.object({
+  /** Serve the local read-only Kubernetes API. Default true. */
+  enable: z.boolean().default(true),
+  /** Listen address; keep it on loopback, it has no authentication. Default 127.0.0.1. */
+  bind: z.string().min(1).default('127.0.0.1'),
+  /** Port; 0 picks a free one. Default 10550. */
+  port: z.number().int().min(0).max(65535).default(10550),
+}).strict();
+
+const nodeStatusSchema = z.object({
+  /** Seconds between node status reports (nodeStatusUpdateFrequency). Default 10. */
+  updateSeconds: z.number().int().positive().default(10),
+  /** Seconds between Lease renewals. Default 10. */
+  leaseSeconds: z.number().int().positive().default(10),
+  /** leaseDurationSeconds written into the Lease (nodeLeaseDurationSeconds). Default 40. */
+  leaseDurationSeconds: z.number().int().positive().default(40),
+}).strict();
+
+const logSchema = z.object({
+  /** Minimum level written to stderr. Default info. */
+  level: z.enum(edgeLogLevels).default('info'),
+  /** Human-readable lines instead of JSON. Default false. */
+  pretty: z.boolean().default(false),
+}).strict();
+
+/** The edge config (`edge.yaml`): one section per module. */
+export const edgeConfigSchema = z.object({
+  node: nodeSchema.prefault({}),
+  /** Certificates, cache and state. Default /var/lib/kedge/edge as root, else ./edge-data. */
+  dataDir: z.string().min(1).default(defaultEdgeDataDir),
+  edgeHub: edgeHubSchema.prefault({}),
+  metaManager: metaManagerSchema.prefault({}),
+  metaServer: metaServerSchema.prefault({}),
+  nodeStatus: nodeStatusSchema.prefault({}),
+  log: logSchema.prefault({}),
+}).strict();
+
+export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
+
+type Overrides<T> = { [K in keyof T]?: T[K] extends Record<string, unknown> ? Overrides<T[K]> : T[K] };
+/** What flags may override: any subset of the config; undefined values are ignored. */
+export type EdgeConfigOverrides = Overrides<EdgeConfig>;
+
+/** A config problem the operator must fix; the CLI prints the message alone and exits 2. */
+export class EdgeConfigError extends Error {
+  readonly isUserError = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) && k !== 'labels' ? merge(out[k] as Record<string, unknown>, v) : v;
+  }
+  return out;
+}
+
+function readYaml(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new EdgeConfigError(`config: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new EdgeConfigError(`config: ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isPlainObject(doc)) throw new EdgeConfigError(`config: ${file}: expected a mapping at the top level`);
+  return doc;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  const where = path ? `${path}: ` : '';
+  if (issue.code === 'unrecognized_keys') return `${where}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  const msg = issue.message.replace(/^Invalid input: /, '');
+  return where + msg.charAt(0).toLowerCase() + msg.slice(1);
+}
+
+/** The host part of `host:port`, brackets kept for IPv6. */
+const hostOf = (server: string): string => server.slice(0, server.lastIndexOf(':'));
+
+/**
+ * Defaults < YAML file < flags. Paths come back absolute (relative ones resolve against `cwd`),
+ * the dataDir-derived defaults are filled in, and a bad field is `config: <path>: <problem>`.
+ */
+export function loadEdgeConfig(file: string | undefined, flags: EdgeConfigOverrides = {}, cwd: string = process.cwd()): EdgeConfig {
+  const fromFile = file ? readYaml(file) : {};
+  const merged = merge(fromFile, flags as Record<string, unknown>);
+  const result = edgeConfigSchema.safeParse(merged);
+  if (!result.success) throw new EdgeConfigError(`config: ${result.error.issues.map(describeIssue).join('; ')}`);
+  const cfg = result.data;
+  // Relative paths in a file are relative to the file, so `kedge edge --config` works from anywhere.
+  const base = file ? dirname(resolve(cwd, file)) : cwd;
+  cfg.dataDir = resolve(flags.dataDir === undefined && fromFile.dataDir !== undefined ? base : cwd, cfg.dataDir);
+  const at = (p: string, dflt: string) => (p ? resolve(base, p) : dflt);
+  const certs = join(cfg.dataDir, 'certs');
+  cfg.edgeHub.tls.caFile = at(cfg.edgeHub.tls.caFile, join(certs, 'ca.crt'));
+  cfg.edgeHub.tls.certFile = at(cfg.edgeHub.tls.certFile, join(certs, 'edge.crt'));
+  cfg.edgeHub.tls.keyFile = at(cfg.edgeHub.tls.keyFile, join(certs, 'edge.key'));
+  cfg.metaManager.db = at(cfg.metaManager.db, join(cfg.dataDir, 'edge.db'));
+  if (!cfg.edgeHub.certServer) cfg.edgeHub.certServer = `https://${hostOf(cfg.edgeHub.server)}:10002`;
+  return cfg;
+}
+
+/** Writes the config as YAML, readable by its owner only (it names the node's key). Atomic. */
+export function writeEdgeConfig(path: string, cfg: EdgeConfig): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, `# kedge edge config, written by \`kedge join\`; run with \`kedge edge --config ${path}\`\n${stringify(cfg)}`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,4 @@
+export {
+  loadEdgeConfig, writeEdgeConfig, edgeConfigSchema, defaultEdgeDataDir, edgeLogLevels, EdgeConfigError,
+  type EdgeConfig, type EdgeConfigOverrides,
+} from './edge-config.js';
