@@ -1,0 +1,143 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError, type KubeObject } from '@kedge/api';
+import type { Logger } from '@kedge/core';
+import { fetchTrustedCA, requestEdgeCert } from '../bootstrap/bootstrap.js';
+import { createEdgeHub, type EdgeHub } from '../edgehub/edgehub.js';
+import { createMetaManager } from '../metamanager/meta-manager.js';
+import { createFakeRuntime } from './fake-runtime.js';
+import { createMapStore } from './map-store.js';
+import { createNodeAgent } from './node-agent.js';
+
+export interface HollowProgress {
+  total: number;
+  /** Nodes holding a certificate. */
+  joined: number;
+  /** Nodes whose link to CloudHub is up now. */
+  connected: number;
+  /** Nodes whose registration (Node + Lease) was accepted since their last connect. */
+  registered: number;
+  failed: number;
+}
+
+export interface HollowNodesOptions {
+  count: number;
+  /** CloudHub, host:port. */
+  cloud: string;
+  /** Certificate server URL; default https://{cloud host}:10002. */
+  certServer?: string;
+  token: string;
+  namePrefix?: string;
+  log: Logger;
+  signal: AbortSignal;
+  /** Certificate requests in flight at once (each is a key generation plus one HTTPS round trip). */
+  concurrency?: number;
+  /** Joins are spread evenly over this window, with jitter (default count × 2 ms). */
+  joinSpreadMs?: number;
+  leaseMs?: number;
+  statusMs?: number;
+  heartbeatMs?: number;
+  /** Called about once a second while running, and when the node count connected changes to all. */
+  onProgress?: (p: HollowProgress) => void;
+  /** Every pod object a hollow node's cache accepts (benchmarks time dispatch with it). */
+  onPod?: (node: string, op: 'insert' | 'update' | 'delete', pod: KubeObject) => void;
+}
+
+/** Default KubeEdge certificate server on the CloudHub host. */
+export function defaultCertServer(cloud: string): string {
+  const i = cloud.lastIndexOf(':');
+  return `https://${i > 0 ? cloud.slice(0, i) : cloud}:10002`;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/**
+ * N simulated edge nodes in one process: each runs the real EdgeHub and MetaManager (on an in-memory
+ * store), registers itself and renews its lease like edged, and a fake runtime reports its pods
+ * Running. The CA is fetched once and shared; node certificates are issued in memory. Resolves after
+ * `signal` aborts and every node has stopped; rejects if the CA cannot be obtained.
+ */
+export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
+  if (!Number.isInteger(o.count) || o.count < 1) throw new ApiError('BadRequest', `--nodes must be a positive integer, got ${o.count}`);
+  const log = o.log.child({ module: 'sim' });
+  const certServer = o.certServer ?? defaultCertServer(o.cloud);
+  const prefix = o.namePrefix ?? 'hollow-';
+  const width = String(o.count - 1).length;
+  const concurrency = o.concurrency ?? 16;
+  const spreadMs = o.joinSpreadMs ?? o.count * 2;
+  const caPem = await fetchTrustedCA({ certServer, token: o.token });
+  const p: HollowProgress = { total: o.count, joined: 0, connected: 0, registered: 0, failed: 0 };
+  const hubs: EdgeHub[] = [];
+  const agents: Array<{ registered(): boolean }> = [];
+  const running: Promise<void>[] = [];
+  // Per-node logs go to one child at warn so 5,000 nodes do not flood the output.
+  const nodeLog = log.child({}, { level: log.isLevelEnabled('info') && !log.isLevelEnabled('debug') ? 'warn' : log.level });
+
+  const startNode = async (i: number): Promise<void> => {
+    const name = `${prefix}${pad(i, width)}`;
+    let cert: { certPem: string; keyPem: string } | undefined;
+    for (let attempt = 0; !cert && !o.signal.aborted; attempt++) {
+      try {
+        cert = await requestEdgeCert({ certServer, token: o.token, nodeName: name, caPem });
+      } catch (err) {
+        log.warn({ node: name, err: (err as Error).message, attempt }, 'certificate request failed');
+        if (attempt >= 4) {
+          p.failed++;
+          return;
+        }
+        await sleep(500 * 2 ** attempt, undefined, { signal: o.signal }).catch(() => {});
+      }
+    }
+    if (!cert || o.signal.aborted) return;
+    p.joined++;
+    const tls = { caPem, certPem: cert.certPem, keyPem: cert.keyPem };
+    const hub = createEdgeHub({ server: o.cloud, nodeName: name, tls, log: nodeLog, ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}) });
+    const store = createMapStore();
+    const meta = createMetaManager({ store, link: hub, nodeName: name, log: nodeLog });
+    const runtime = createFakeRuntime({ nodeName: name, nodeIndex: i, link: hub, log: nodeLog });
+    meta.onObject((op, edgeType, obj) => {
+      runtime.onObject(op, edgeType, obj);
+      if (edgeType === 'pod' && o.onPod) o.onPod(name, op, obj);
+    });
+    const agent = createNodeAgent({ nodeName: name, nodeIndex: i, link: hub, log: nodeLog, ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}), ...(o.statusMs ? { statusMs: o.statusMs } : {}) });
+    hub.onConnection((e) => (e === 'connected' ? p.connected++ : p.connected--));
+    hubs.push(hub);
+    agents.push(agent);
+    running.push(
+      Promise.all([hub.start(o.signal), meta.start(o.signal), agent.start(o.signal)])
+        .then(() => store.close())
+        .catch((err) => log.error({ err, node: name }, 'hollow node failed')),
+    );
+  };
+
+  const progress = (): void => {
+    p.registered = agents.filter((a) => a.registered()).length;
+    o.onProgress?.({ ...p });
+  };
+  const ticker = setInterval(progress, 1000);
+  try {
+    // Bounded-concurrency join queue; start times are spread over spreadMs so CloudHub sees a ramp.
+    const t0 = Date.now();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (!o.signal.aborted && next < o.count) {
+        const i = next++;
+        const at = t0 + (spreadMs * i) / o.count + Math.random() * Math.min(50, spreadMs / o.count);
+        if (at > Date.now()) await sleep(at - Date.now(), undefined, { signal: o.signal }).catch(() => {});
+        if (o.signal.aborted) break;
+        await startNode(i);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, o.count) }, worker));
+    log.info({ joined: p.joined, failed: p.failed }, 'hollow nodes started');
+    progress();
+    await new Promise<void>((resolve) => {
+      if (o.signal.aborted) resolve();
+      else o.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await Promise.all(running);
+  } finally {
+    clearInterval(ticker);
+  }
+  progress();
+  log.info({ nodes: hubs.length }, 'hollow nodes stopped');
+}
