@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { KEDGE_VERSION } from '@kedge/api';
 import type { CliIO } from './io.js';
 import { serverCommand } from './commands/server.js';
+import { simCommand } from './commands/sim.js';
 import { versionCommand } from './commands/version.js';
 
 /** The `kedge` command tree. Parse errors surface as CommanderErrors (exitOverride) for main to map. */
@@ -24,6 +25,6 @@ Examples:
 
 Run 'kedge <command> --help' for a command's flags.`);
   // addCommand (unlike .command()) does not inherit exitOverride and output settings by itself.
-  for (const cmd of [serverCommand(io, onForce), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
+  for (const cmd of [serverCommand(io, onForce), versionCommand(io), simCommand(io, onForce)]) program.addCommand(cmd.copyInheritedSettings(program));
   return program;
 }
