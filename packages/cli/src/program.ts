@@ -4,6 +4,8 @@ import type { CliIO } from './io.js';
 import { serverCommand } from './commands/server.js';
 import { simCommand } from './commands/sim.js';
 import { versionCommand } from './commands/version.js';
+import { cloudCommand } from './commands/cloud.js';
+import { gettokenCommand } from './commands/gettoken.js';
 
 /** The `kedge` command tree. Parse errors surface as CommanderErrors (exitOverride) for main to map. */
 export function createProgram(io: CliIO, onForce: (why: string) => void): Command {
@@ -19,8 +21,10 @@ export function createProgram(io: CliIO, onForce: (why: string) => void): Comman
     })
     .addHelpText('after', `
 Examples:
-  kedge server                      # API on https://127.0.0.1:6443, state in ./data
-  kedge server --port 0 --storage memory
+  kedge server                      # API on https://127.0.0.1:6443, CloudHub on :10000, joins on :10002, state in ./data
+  kedge server --port 0 --cloudhub-port 0 --certserver-port 0 --storage memory
+  kedge gettoken                    # join token for edge nodes
+  kedge cloud --kubeconfig kc.yaml  # CloudCore alone against any cluster
   kedge version
 
 Run 'kedge <command> --help' for a command's flags.`);

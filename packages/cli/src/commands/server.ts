@@ -1,12 +1,14 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { createLogger } from '@kedge/core';
 import { controllerNames } from '@kedge/cloud/controllers/index.js';
 import { defaultConfig, loadConfig, logLevels, runServer, type ConfigOverrides } from '@kedge/cloud/server/index.js';
 import type { CliIO } from '../io.js';
 import { shutdownSignal } from '../signals.js';
+import { addCloudCoreOptions, cloudCoreOverrides, parsePort, type CloudCoreFlags } from './cloud.js';
 
-interface ServerFlags {
+interface ServerFlags extends CloudCoreFlags {
+  disableCloudcore?: boolean;
   config?: string;
   dataDir?: string;
   bind?: string;
@@ -18,12 +20,6 @@ interface ServerFlags {
   printDefaultConfig?: boolean;
 }
 
-function parsePort(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
-  return n;
-}
-
 const parseList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 /** Flags override the config file; only flags actually given appear here. */
@@ -32,6 +28,7 @@ export function flagsToOverrides(f: ServerFlags): ConfigOverrides {
     apiserver: { dataDir: f.dataDir, bind: f.bind, port: f.port },
     storage: { type: f.storage },
     controllers: f.disableControllers ? Object.fromEntries(f.disableControllers.map((n) => [n, false])) : undefined,
+    cloudcore: cloudCoreOverrides(f),
     log: { level: f.logLevel, pretty: f.logFormat === undefined ? undefined : f.logFormat === 'pretty' },
   };
 }
@@ -47,6 +44,14 @@ Examples:
   # listen on every interface, without the daemonset controller
   kedge server --bind 0.0.0.0 --disable-controllers daemonset
 
+  # edge nodes join through 10.0.0.5 (CloudHub :10000, certificate server :10002)
+  kedge server --advertise-address 10.0.0.5
+  kedge gettoken
+
+  # everything on free ports (tests), or the API server alone
+  kedge server --port 0 --cloudhub-port 0 --certserver-port 0
+  kedge server --disable-cloudcore
+
   # start from a config file (flags still win)
   kedge server --print-default-config > kedge.yaml
   kedge server --config kedge.yaml
@@ -55,14 +60,16 @@ Controllers: ${controllerNames.join(', ')}
 `;
 
 export function serverCommand(io: CliIO, onForce: (why: string) => void): Command {
-  return new Command('server')
-    .description('run the embedded Kubernetes API server and the cloud controllers')
+  const cmd = new Command('server')
+    .description('run the embedded Kubernetes API server, the cloud controllers and CloudCore (the edge link)')
     .option('-c, --config <file>', 'YAML config file (see docs/configuration.md)')
     .option('--data-dir <dir>', 'directory for state.db, pki/ and kubeconfig.yaml (default ./data)')
     .option('--bind <addr>', 'address the HTTPS API listens on (default 127.0.0.1)')
     .option('--port <n>', 'HTTPS API port, 0 for any free port (default 6443)', parsePort)
     .addOption(new Option('--storage <type>', 'storage backend (default sqlite)').choices(['sqlite', 'memory']))
-    .option('--disable-controllers <names>', 'comma-separated controllers to turn off', parseList)
+    .option('--disable-controllers <names>', 'comma-separated controllers to turn off', parseList);
+  return addCloudCoreOptions(cmd)
+    .option('--disable-cloudcore', 'do not run CloudCore (CloudHub, certificate server, edge controllers)')
     .addOption(new Option('--log-level <level>', 'minimum log level (default info)').choices(logLevels))
     .addOption(new Option('--log-format <format>', 'log format on stderr (default pretty on a terminal, else json)').choices(['json', 'pretty']))
     .option('--print-default-config', 'print the default configuration as YAML and exit')

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from './errors.js';
+import { cloudcoreSchema, type CloudCoreConfig } from '../cloudcore/config.js';
 
 /** Log levels pino knows, most to least severe; `silent` turns logging off. */
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -62,9 +63,13 @@ export function serverConfigSchema(controllerNames: readonly string[]) {
     apiserver: apiserverSchema.prefault({}),
     storage: storageSchema.prefault({}),
     controllers: z.object({ ...switches, nodeLifecycle: nodeLifecycleSchema.prefault({}) }).strict().prefault({}),
+    cloudcore: cloudcoreSchema.prefault({}),
     log: logSchema.prefault({}),
   }).strict();
 }
+
+/** The `log` section, shared with `kedge cloud`. */
+export const logConfigSchema = logSchema;
 
 type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
@@ -74,10 +79,24 @@ export type ServerConfig = DeepReadonly<{
   /** `<controller name>: boolean` switches plus the nodeLifecycle settings. */
   controllers: { nodeLifecycle: NodeLifecycleConfig } & { [name: string]: boolean | NodeLifecycleConfig };
   log: z.infer<typeof logSchema>;
-}>;
+}> & { readonly cloudcore: CloudCoreConfig };
 
 /** What flags may override: any subset of the config. */
 export type ConfigOverrides = { [K in keyof ServerConfig]?: Partial<Record<string, unknown>> };
+
+/** Reads and merges the config layers (defaults < tty hint < YAML file < flags) and validates them with `schema`. */
+export function parseLayers<T>(schema: z.ZodType<T>, opts: { file?: string | undefined; flags?: object | undefined; stderrIsTTY?: boolean | undefined }): T {
+  const layers: Record<string, unknown>[] = [];
+  if (opts.stderrIsTTY) layers.push({ log: { pretty: true } });
+  if (opts.file) layers.push(readFile(opts.file));
+  if (opts.flags) layers.push(opts.flags as Record<string, unknown>);
+  const merged = layers.reduce((acc, l) => merge(acc, l), {} as Record<string, unknown>);
+  const result = schema.safeParse(merged);
+  if (!result.success) {
+    throw new ConfigError(`config: ${result.error.issues.map(describeIssue).join('; ')}`);
+  }
+  return result.data;
+}
 
 export interface LoadConfigOptions {
   /** YAML config file; its values override the defaults. */
@@ -151,20 +170,12 @@ function readFile(file: string): Record<string, unknown> {
  * result is deep-frozen, and any bad field is reported as `config: <path>: <problem>`.
  */
 export function loadConfig(opts: LoadConfigOptions): ServerConfig {
-  const layers: Record<string, unknown>[] = [];
-  if (opts.stderrIsTTY) layers.push({ log: { pretty: true } });
-  if (opts.file) layers.push(readFile(opts.file));
-  if (opts.flags) layers.push(opts.flags as Record<string, unknown>);
-  const merged = layers.reduce((acc, l) => merge(acc, l), {} as Record<string, unknown>);
-  const result = serverConfigSchema(opts.controllerNames).safeParse(merged);
-  if (!result.success) {
-    throw new ConfigError(`config: ${result.error.issues.map(describeIssue).join('; ')}`);
-  }
-  const cfg = result.data as unknown as { apiserver: { dataDir: string }; storage: { path: string } };
+  const data = parseLayers(serverConfigSchema(opts.controllerNames), opts);
+  const cfg = data as unknown as { apiserver: { dataDir: string }; storage: { path: string } };
   const cwd = opts.cwd ?? process.cwd();
   cfg.apiserver.dataDir = resolve(cwd, cfg.apiserver.dataDir);
   cfg.storage.path = cfg.storage.path ? resolve(cwd, cfg.storage.path) : join(cfg.apiserver.dataDir, 'state.db');
-  return deepFreeze(result.data as unknown as ServerConfig);
+  return deepFreeze(data as unknown as ServerConfig);
 }
 
 /** The `<name>: boolean` switches of the controllers section. */

@@ -1,5 +1,5 @@
-export { loadConfig, serverConfigSchema, defaultConfig, enabledControllers, deepFreeze, logLevels, ConfigError, type ServerConfig, type ConfigOverrides, type LoadConfigOptions, type NodeLifecycleConfig } from './config.js';
+export { loadConfig, parseLayers, logConfigSchema, serverConfigSchema, defaultConfig, enabledControllers, deepFreeze, logLevels, ConfigError, type ServerConfig, type ConfigOverrides, type LoadConfigOptions, type NodeLifecycleConfig } from './config.js';
 export { writeKubeconfig, renderKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
-export { listen, serverUrl } from './listen.js';
+export { listen, serverUrl, type ListenFlags } from './listen.js';
 export { UserError, isUserError } from './errors.js';
 export { runServer } from './run-server.js';

@@ -1,13 +1,22 @@
 import type { Server } from 'node:net';
 import { UserError } from './errors.js';
 
-/** Listens and resolves with the bound port; common bind failures become one-line UserErrors. */
-export function listen(server: Server, port: number, host: string): Promise<number> {
+export interface ListenFlags {
+  /** The flag that chooses this port, named in the error. Default --port. */
+  port?: string;
+  /** The flag (or config field) that chooses the address. Default --bind. */
+  bind?: string;
+}
+
+/** Listens and resolves with the bound port; common bind failures become one-line UserErrors naming the flag to change. */
+export function listen(server: Server, port: number, host: string, flags: ListenFlags = {}): Promise<number> {
+  const portFlag = flags.port ?? '--port';
+  const bindFlag = flags.bind ?? '--bind';
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE') reject(new UserError(`port ${port} is already in use; choose another with --port`, { cause: err }));
-      else if (err.code === 'EADDRNOTAVAIL') reject(new UserError(`cannot bind ${host}: no such local address; choose another with --bind`, { cause: err }));
+      if (err.code === 'EADDRINUSE') reject(new UserError(`port ${port} is already in use; choose another with ${portFlag}`, { cause: err }));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new UserError(`cannot bind ${host}: no such local address; choose another with ${bindFlag}`, { cause: err }));
       else if (err.code === 'EACCES') reject(new UserError(`no permission to listen on ${host}:${port}; use a port above 1023`, { cause: err }));
       else reject(err);
     };

@@ -14,8 +14,10 @@ import { enabledControllers, type ServerConfig } from './config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { listen, serverUrl } from './listen.js';
 import { UserError } from './errors.js';
+import { runCloudCore } from '../cloudcore/run-cloud-core.js';
 
 const COMPONENT = 'kedge-controller-manager';
+const CLOUDCORE = 'kedge-cloudcore';
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
@@ -96,10 +98,18 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
       { name: 'informers', start: (s) => informers.start(s) },
       ...controllers,
     ];
+    if (cfg.cloudcore.enable) {
+      // Its own loopback client: edge traffic gets its own rate limit and user agent, and like every other
+      // component CloudCore reaches the state only through the API.
+      const ccClient = createKubeClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: CLOUDCORE });
+      const ccRecorder = createEventRecorder(ccClient, CLOUDCORE, log);
+      modules.push({ name: 'cloudcore', start: (s) => runCloudCore(cfg.cloudcore, { client: ccClient, informers, recorder: ccRecorder, log }, s, out).finally(() => Promise.race([ccRecorder.flush(), delay(2_000)])) });
+    }
     log.info({ url, kubeconfig: kubeconfigPath, storage: cfg.storage.type, controllers: controllers.map((c: Module) => c.name) }, 'kedge server ready');
     out(`kedge server listening on ${url}`);
     out(`kubeconfig: ${kubeconfigPath}`);
     out(`export KUBECONFIG=${kubeconfigPath}`);
+    if (cfg.cloudcore.enable) out(`join token: kedge gettoken --kubeconfig ${kubeconfigPath}`);
     await runModules(modules, stop.signal, log);
     await Promise.race([recorder.flush(), delay(2_000)]);
   } finally {

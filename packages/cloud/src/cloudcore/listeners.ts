@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:https';
+import type { Logger, Module } from '@kedge/core';
+import type { CloudPKI } from '../certserver/index.js';
+import type { CertServer } from '../certserver/index.js';
+import type { CloudHubServer } from '../cloudhub/index.js';
+import { listen } from '../server/listen.js';
+
+// kubeedge-reference.md §3: CloudHub accepts only ECDHE-ECDSA suites (P-256 keys) and TLS ≥ 1.2.
+export const CLOUDHUB_CIPHERS = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305';
+
+type ServingPKI = Pick<CloudPKI, 'caCertPem' | 'serverCertPem' | 'serverKeyPem'>;
+
+/**
+ * Client certificates are requested but not enforced by TLS: CloudHub answers a missing or foreign one
+ * with an HTTP status naming the cause, and the certificate server also serves token holders without one.
+ */
+function tlsServer(pki: ServingPKI): Server {
+  return createServer({
+    key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem,
+    requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2', ciphers: CLOUDHUB_CIPHERS,
+  });
+}
+
+export function cloudHubServer(pki: ServingPKI, hub: Pick<CloudHubServer, 'handleUpgrade'>, log: Logger): Server {
+  const server = tlsServer(pki);
+  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+  server.on('request', (_req, res) => {
+    res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+    res.end('cloudhub speaks websocket only\n');
+  });
+  server.on('tlsClientError', (err) => log.debug({ module: 'cloudhub', err: err.message }, 'tls handshake failed'));
+  return server;
+}
+
+export function certHttpsServer(pki: ServingPKI, certs: CertServer, log: Logger): Server {
+  const server = tlsServer(pki);
+  server.on('request', certs.handleRequest);
+  server.on('tlsClientError', (err) => log.debug({ module: 'certserver', err: err.message }, 'tls handshake failed'));
+  return server;
+}
+
+export interface Bound {
+  server: Server;
+  port: number;
+}
+
+/** Listens on bind:port; a taken port is a one-line UserError naming `portFlag`. */
+export async function bind(server: Server, host: string, port: number, portFlag: string, bindField: string): Promise<Bound> {
+  return { server, port: await listen(server, port, host, { port: portFlag, bind: bindField }) };
+}
+
+/** Keeps the listeners open until shutdown, then stops accepting and drops idle connections. */
+export function listenersModule(servers: Server[]): Module {
+  return {
+    name: 'cloudcore-listeners',
+    async start(signal) {
+      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await closeAll(servers);
+    },
+  };
+}
+
+export async function closeAll(servers: Server[]): Promise<void> {
+  await Promise.all(servers.map((s) => {
+    s.closeAllConnections();
+    return s.listening ? new Promise<void>((r) => s.close(() => r())) : Promise.resolve();
+  }));
+}

@@ -1,0 +1,98 @@
+import { R, isNotFound } from '@kedge/api';
+import { runModules, type EventRecorder, type InformerFactory, type KubeClient, type Logger } from '@kedge/core';
+import { TokenManager, createCertServer, loadOrCreateCloudPKI } from '../certserver/index.js';
+import { createCloudHub } from '../cloudhub/index.js';
+import { createEdgeController, createSyncController } from '../edgecontroller/index.js';
+import { UserError } from '../server/errors.js';
+import { advertiseAddresses } from './addresses.js';
+import type { CloudCoreConfig } from './config.js';
+import { bind, certHttpsServer, closeAll, cloudHubServer, listenersModule, type Bound } from './listeners.js';
+
+const HOUR_MS = 3_600_000;
+
+export interface CloudCoreDeps {
+  /** The only way CloudCore reaches the cluster; it never touches storage directly. */
+  client: KubeClient;
+  /** Shared informers; the caller starts the factory (informers created later start at once). */
+  informers: InformerFactory;
+  recorder?: EventRecorder;
+  log: Logger;
+}
+
+/** The address to print for a listener: the first advertised one, else the bind address, loopback for a wildcard. */
+function displayHost(cfg: CloudCoreConfig, bindAddr: string): string {
+  const host = cfg.advertiseAddresses[0] ?? (bindAddr === '0.0.0.0' || bindAddr === '' ? '127.0.0.1' : bindAddr === '::' ? '::1' : bindAddr);
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+async function asUserError<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new UserError(`${what}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * KubeEdge's CloudCore: the cloud PKI and join token from Secrets in namespace `kubeedge`, the :10002
+ * certificate server, CloudHub on :10000 (WebSocket over mutual TLS), EdgeController and SyncController.
+ * Prints the listener URLs through `out` once both listen. Resolves after `signal` aborts and everything
+ * is closed; rejects if startup or a module fails (a taken port is a one-line UserError).
+ */
+export async function runCloudCore(cfg: CloudCoreConfig, deps: CloudCoreDeps, signal: AbortSignal, out: (line: string) => void = () => {}): Promise<void> {
+  const log = deps.log.child({ component: 'cloudcore' });
+  const { client, informers } = deps;
+  const addrs = advertiseAddresses(cfg.advertiseAddresses, [cfg.cloudHub.bind, cfg.certServer.bind]);
+  const pki = await asUserError('cloud pki', () => loadOrCreateCloudPKI(client, { advertiseAddresses: addrs, log: log.child({ module: 'cloudpki' }) }));
+  if (signal.aborted) return;
+
+  const tokens = new TokenManager({ client, pki, log, ttlMs: cfg.token.ttlHours * HOUR_MS, refreshMs: cfg.token.refreshHours * HOUR_MS });
+  const hub = createCloudHub({
+    client, log, informers,
+    nodeLimit: cfg.cloudHub.nodeLimit,
+    keepaliveTimeoutMs: cfg.cloudHub.keepaliveTimeoutSeconds * 1000,
+    maxFrameBytes: cfg.cloudHub.maxFrameBytes,
+    perNodeQps: cfg.cloudHub.perNodeQps,
+    perNodeBurst: cfg.cloudHub.perNodeBurst,
+  });
+  const certs = createCertServer({
+    pki, tokens, log, certDays: cfg.certServer.certDays,
+    nodeExists: async (name) => {
+      try {
+        await client.get(R.nodes, undefined, name);
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
+    },
+  });
+
+  const bound: Bound[] = [];
+  try {
+    bound.push(await bind(cloudHubServer(pki, hub, log), cfg.cloudHub.bind, cfg.cloudHub.port, '--cloudhub-port', 'cloudcore.cloudHub.bind'));
+    bound.push(await bind(certHttpsServer(pki, certs, log), cfg.certServer.bind, cfg.certServer.port, '--certserver-port', 'cloudcore.certServer.bind'));
+  } catch (err) {
+    await closeAll(bound.map((b) => b.server));
+    throw err;
+  }
+  const [hubL, certL] = bound as [Bound, Bound];
+
+  const edgeController = createEdgeController({
+    client, informers, hub, log,
+    nodeStatusRefreshMs: cfg.edgeController.nodeStatusRefreshSeconds * 1000,
+    ...(deps.recorder ? { recorder: deps.recorder } : {}),
+  });
+  const syncController = createSyncController({ client, informers, hub, log });
+
+  const hubUrl = `wss://${displayHost(cfg, cfg.cloudHub.bind)}:${hubL.port}`;
+  const certUrl = `https://${displayHost(cfg, cfg.certServer.bind)}:${certL.port}`;
+  log.info({ cloudhub: hubUrl, certServer: certUrl, advertiseAddresses: addrs }, 'cloudcore ready');
+  out(`cloudhub listening on ${hubUrl}`);
+  out(`certificate server listening on ${certUrl}`);
+  try {
+    await runModules([hub, tokens, edgeController, syncController, listenersModule([hubL.server, certL.server])], signal, log);
+  } finally {
+    await closeAll([hubL.server, certL.server]);
+  }
+}

@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { createEventRecorder, createInformerFactory, createKubeClient, loadKubeconfig, runModules, type KubeClientConfig, type Logger } from '@kedge/core';
+import { UserError } from '../server/errors.js';
+import type { CloudConfig } from './cloud-config.js';
+import { ensureCloudCoreResources } from './ensure-crds.js';
+import { runCloudCore } from './run-cloud-core.js';
+
+const COMPONENT = 'kedge-cloudcore';
+
+/**
+ * `kedge cloud`: CloudCore alone against any cluster named by a kubeconfig: only the informers and
+ * controllers of the edge link run here, never kedge's API server or its other controllers.
+ */
+export async function runCloud(cfg: CloudConfig, kubeconfig: string, log: Logger, signal: AbortSignal, out: (line: string) => void): Promise<void> {
+  if (!cfg.cloudcore.enable) throw new UserError('cloudcore.enable is false in the config: kedge cloud has nothing to run');
+  const path = resolve(kubeconfig);
+  let conn: KubeClientConfig;
+  try {
+    conn = loadKubeconfig(path);
+  } catch (err) {
+    throw new UserError(`kubeconfig ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
+  const client = createKubeClient({ ...conn, userAgent: COMPONENT });
+  try {
+    await ensureCloudCoreResources(client, log.child({ module: 'setup' }), signal);
+  } catch (err) {
+    throw new UserError(`cannot prepare the cluster at ${conn.server}: ${(err as Error).message}`, { cause: err });
+  }
+  const informers = createInformerFactory(client, log);
+  const recorder = createEventRecorder(client, COMPONENT, log);
+  let started = false;
+  await runModules([
+    { name: 'informers', start: (s) => informers.start(s) },
+    {
+      name: 'cloudcore',
+      start: (s) => runCloudCore(cfg.cloudcore, { client, informers, recorder, log }, s, (line) => {
+        out(line);
+        if (!started && line.startsWith('certificate server listening')) {
+          started = true;
+          out(`join token: kedge gettoken --kubeconfig ${path}`);
+        }
+      }),
+    },
+  ], signal, log);
+  await Promise.race([recorder.flush(), new Promise<void>((r) => setTimeout(r, 2_000).unref())]);
+  log.info('kedge cloud stopped');
+}
