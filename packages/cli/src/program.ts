@@ -29,6 +29,6 @@ Examples:
 
 Run 'kedge <command> --help' for a command's flags.`);
   // addCommand (unlike .command()) does not inherit exitOverride and output settings by itself.
-  for (const cmd of [serverCommand(io, onForce), versionCommand(io), simCommand(io, onForce)]) program.addCommand(cmd.copyInheritedSettings(program));
+  for (const cmd of [serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), simCommand(io, onForce), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
   return program;
 }
