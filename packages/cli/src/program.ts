@@ -6,6 +6,8 @@ import { simCommand } from './commands/sim.js';
 import { versionCommand } from './commands/version.js';
 import { cloudCommand } from './commands/cloud.js';
 import { gettokenCommand } from './commands/gettoken.js';
+import { joinCommand } from './commands/join.js';
+import { edgeCommand } from './commands/edge.js';
 
 /** The `kedge` command tree. Parse errors surface as CommanderErrors (exitOverride) for main to map. */
 export function createProgram(io: CliIO, onForce: (why: string) => void): Command {
@@ -24,11 +26,13 @@ Examples:
   kedge server                      # API on https://127.0.0.1:6443, CloudHub on :10000, joins on :10002, state in ./data
   kedge server --port 0 --cloudhub-port 0 --certserver-port 0 --storage memory
   kedge gettoken                    # join token for edge nodes
+  kedge join --cloud HOST:10000 --token TOKEN --node-name edge-1
+  kedge edge --config ./edge-data/edge.yaml
   kedge cloud --kubeconfig kc.yaml  # CloudCore alone against any cluster
   kedge version
 
 Run 'kedge <command> --help' for a command's flags.`);
   // addCommand (unlike .command()) does not inherit exitOverride and output settings by itself.
-  for (const cmd of [serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), simCommand(io, onForce), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
+  for (const cmd of [serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
   return program;
 }

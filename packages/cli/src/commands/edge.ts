@@ -1,0 +1,67 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createLogger } from '@kedge/core';
+import { edgeLogLevels, loadEdgeConfig, type EdgeConfig, type EdgeConfigOverrides } from '@kedge/edge/config/index.js';
+import { runEdgeCore } from '@kedge/edge/edgecore/index.js';
+import type { CliIO } from '../io.js';
+import { shutdownSignal } from '../signals.js';
+
+export interface EdgeRunFlags {
+  metaserverPort?: number;
+  logLevel?: (typeof edgeLogLevels)[number];
+  logFormat?: 'json' | 'pretty';
+}
+
+export function parseEdgePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return n;
+}
+
+/** Flags both `join` and `edge` take. */
+export function addEdgeRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--metaserver-port <n>', 'port of the local MetaServer on 127.0.0.1, 0 for any free port (default 10550)', parseEdgePort)
+    .addOption(new Option('--log-level <level>', 'minimum log level (default info)').choices(edgeLogLevels))
+    .addOption(new Option('--log-format <format>', 'log format on stderr (default pretty on a terminal, else json)').choices(['json', 'pretty']));
+}
+
+export function edgeRunOverrides(f: EdgeRunFlags, io: CliIO): EdgeConfigOverrides {
+  return {
+    metaServer: { port: f.metaserverPort },
+    log: { level: f.logLevel, pretty: f.logFormat === undefined ? (io.stderrIsTTY ? true : undefined) : f.logFormat === 'pretty' },
+  };
+}
+
+/** Runs EdgeCore until SIGINT/SIGTERM. */
+export async function runEdge(cfg: EdgeConfig, io: CliIO, onForce: (why: string) => void, log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'kedge' })): Promise<void> {
+  const { signal, dispose } = shutdownSignal(onForce);
+  signal.addEventListener('abort', () => log.info({ reason: String((signal.reason as Error)?.message ?? signal.reason) }, 'shutting down'), { once: true });
+  try {
+    await runEdgeCore(cfg, log, signal, io.out);
+  } finally {
+    dispose();
+  }
+}
+
+const examples = `
+Examples:
+  # restart a joined node (kedge join wrote the config)
+  kedge edge --config ./edge-data/edge.yaml
+
+  # same, MetaServer on another port, debug logs
+  kedge edge --config /var/lib/kedge/edge/edge.yaml --metaserver-port 10551 --log-level debug
+
+The config is never rewritten by this command; see docs/edge.md for its fields.
+`;
+
+export function edgeCommand(io: CliIO, onForce: (why: string) => void): Command {
+  const cmd = new Command('edge')
+    .description('run EdgeCore (EdgeHub, MetaManager, MetaServer, node status) for a node that has joined')
+    .requiredOption('-c, --config <file>', 'edge config written by `kedge join` (<data-dir>/edge.yaml)');
+  return addEdgeRunOptions(cmd)
+    .addHelpText('after', examples)
+    .action(async (flags: EdgeRunFlags & { config: string }) => {
+      const cfg = loadEdgeConfig(flags.config, edgeRunOverrides(flags, io));
+      await runEdge(cfg, io, onForce);
+    });
+}

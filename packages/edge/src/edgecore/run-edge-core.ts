@@ -1,0 +1,94 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { runModules, type Logger, type Module } from '@kedge/core';
+import type { EdgeConfig } from '../config/index.js';
+import { cloudHubUrl, createEdgeHub, type EdgeTls } from '../edgehub/index.js';
+import { createMetaManager, openMetaStore } from '../metamanager/index.js';
+import { createMetaServer, metaServerModule } from '../metaserver/index.js';
+import { createNodeStatus } from '../nodestatus/index.js';
+import { certRotationModule } from './cert-rotation.js';
+
+/** A problem the operator must fix; the CLI prints only the message and exits 1. */
+export class EdgeUserError extends Error {
+  readonly isUserError = true;
+  constructor(message: string, opts?: { cause?: unknown }) {
+    super(message, opts);
+    this.name = 'UserError';
+  }
+}
+
+function readTls(cfg: EdgeConfig): EdgeTls {
+  const t = cfg.edgeHub.tls;
+  return { caPem: readFileSync(t.caFile, 'utf8'), certPem: readFileSync(t.certFile, 'utf8'), keyPem: readFileSync(t.keyFile, 'utf8') };
+}
+
+/** The MetaServer module, with a taken port turned into the one line an operator can act on. */
+function metaServerWithHint(inner: Module, cfg: EdgeConfig): Module {
+  return {
+    name: inner.name,
+    start: (signal) =>
+      inner.start(signal).catch((err: NodeJS.ErrnoException) => {
+        if (err?.code === 'EADDRINUSE' || err?.code === 'EACCES') {
+          throw new EdgeUserError(`metaserver cannot listen on ${cfg.metaServer.bind}:${cfg.metaServer.port} (${err.code}); choose another port with --metaserver-port`, { cause: err });
+        }
+        throw err;
+      }),
+  };
+}
+
+/**
+ * EdgeCore: EdgeHub, MetaManager, MetaServer, node status and certificate rotation, until `signal`
+ * aborts or a module fails. `out` gets the two lines an operator looks for once it is up.
+ */
+export async function runEdgeCore(cfg: EdgeConfig, log: Logger, signal: AbortSignal, out: (line: string) => void): Promise<void> {
+  const t = cfg.edgeHub.tls;
+  for (const f of [t.caFile, t.certFile, t.keyFile]) {
+    if (!existsSync(f)) throw new EdgeUserError(`no edge certificate at ${f}: run \`kedge join\` first`);
+  }
+  mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(cfg.metaManager.db), { recursive: true, mode: 0o700 });
+  const name = cfg.node.name;
+  const hub = createEdgeHub({
+    server: cfg.edgeHub.server,
+    nodeName: name,
+    projectId: cfg.edgeHub.projectId,
+    // Re-read on every dial so a rotated certificate is used by the next connection.
+    tls: () => readTls(cfg),
+    heartbeatMs: cfg.edgeHub.heartbeatSeconds * 1000,
+    qps: cfg.edgeHub.qps,
+    burst: cfg.edgeHub.burst,
+    log,
+  });
+  const store = openMetaStore({ path: cfg.metaManager.db });
+  try {
+    const mods: Module[] = [hub];
+    mods.push(createMetaManager({ store, link: hub, nodeName: name, log, remoteQueryTimeoutMs: cfg.metaManager.remoteQueryTimeoutSeconds * 1000 }));
+    mods.push(createNodeStatus({
+      link: hub, store, nodeName: name, registerNamespace: cfg.node.registerNamespace, labels: cfg.node.labels, dataDir: cfg.dataDir,
+      updateMs: cfg.nodeStatus.updateSeconds * 1000, leaseMs: cfg.nodeStatus.leaseSeconds * 1000, leaseDurationSeconds: cfg.nodeStatus.leaseDurationSeconds, log,
+    }));
+    if (cfg.edgeHub.rotateCertificates) {
+      mods.push(certRotationModule({
+        certServer: cfg.edgeHub.certServer, nodeName: name, caFile: t.caFile, certFile: t.certFile, keyFile: t.keyFile, log,
+        onRotated: () => hub.reconnect('certificate rotated'),
+      }));
+    }
+    const connecting = `kedge edge ${name} connecting to ${cloudHubUrl(cfg.edgeHub.server, cfg.edgeHub.projectId, name)}`;
+    if (cfg.metaServer.enable) {
+      const server = createMetaServer({ store, link: hub, log, nodeName: name });
+      mods.push(metaServerWithHint(metaServerModule({
+        server, log, host: cfg.metaServer.bind, port: cfg.metaServer.port,
+        onListening: (addr: AddressInfo) => {
+          out(connecting);
+          out(`metaserver listening on http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`);
+        },
+      }), cfg));
+    } else {
+      out(connecting);
+    }
+    await runModules(mods, signal, log);
+  } finally {
+    store.close();
+  }
+}
