@@ -72,6 +72,11 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
   // Per-node logs go to one child at warn so 5,000 nodes do not flood the output.
   const nodeLog = log.child({}, { level: log.isLevelEnabled('info') && !log.isLevelEnabled('debug') ? 'warn' : log.level });
 
+  const progress = (): void => {
+    p.registered = agents.filter((a) => a.registered()).length;
+    o.onProgress?.({ ...p });
+  };
+
   const startNode = async (i: number): Promise<void> => {
     const name = `${prefix}${pad(i, width)}`;
     let cert: { certPem: string; keyPem: string } | undefined;
@@ -99,7 +104,10 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
       if (edgeType === 'pod' && o.onPod) o.onPod(name, op, obj);
     });
     const agent = createNodeAgent({ nodeName: name, nodeIndex: i, link: hub, log: nodeLog, ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}), ...(o.statusMs ? { statusMs: o.statusMs } : {}) });
-    hub.onConnection((e) => (e === 'connected' ? p.connected++ : p.connected--));
+    hub.onConnection((e) => {
+      p.connected += e === 'connected' ? 1 : -1;
+      if (p.connected === p.total) progress();
+    });
     hubs.push(hub);
     agents.push(agent);
     running.push(
@@ -109,10 +117,6 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
     );
   };
 
-  const progress = (): void => {
-    p.registered = agents.filter((a) => a.registered()).length;
-    o.onProgress?.({ ...p });
-  };
   const ticker = setInterval(progress, 1000);
   try {
     // Bounded-concurrency join queue; start times are spread over spreadMs so CloudHub sees a ramp.

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { R, type KubeObject } from '@kedge/api';
+import { silentLogger, type KubeClient } from '@kedge/core';
+import { createKubeClient, loadKubeconfig } from '@kedge/core/http-client/index.js';
+import { runHollowNodes, type HollowProgress } from '@kedge/edge/sim/index.js';
+import { runCli, spawnCli, type Spawned } from '../test-helpers.js';
+
+// Hollow nodes against a real `kedge server` process (API server + CloudCore on ports 0).
+
+let dir: string;
+let server: Spawned;
+let client: KubeClient;
+let cloud: string;
+let certServer: string;
+let token: string;
+
+async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const isReady = (n: KubeObject) => (n.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kedge-sim-test-'));
+  server = spawnCli(['server', '--storage', 'memory', '--port', '0', '--cloudhub-port', '0', '--certserver-port', '0', '--data-dir', dir, '--log-level', 'warn']);
+  const hub = await server.waitFor(/cloudhub listening on wss:\/\/(\S+)/, 30_000);
+  const certs = await server.waitFor(/certificate server listening on (https:\/\/\S+)/, 30_000);
+  const kc = await server.waitFor(/kubeconfig: (\S+)/, 30_000);
+  cloud = hub[1]!;
+  certServer = certs[1]!;
+  client = createKubeClient(loadKubeconfig(kc[1]!));
+  const r = runCli(['gettoken', '--kubeconfig', kc[1]!]);
+  assert.equal(r.code, 0, r.stderr);
+  token = r.stdout.trim();
+});
+
+after(async () => {
+  server?.child.kill('SIGTERM');
+  await server?.exited(20_000).catch(() => server.child.kill('SIGKILL'));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('three hollow nodes turn Ready and report a pod bound to one of them Running', { timeout: 90_000 }, async () => {
+  const ac = new AbortController();
+  const progress: HollowProgress[] = [];
+  const received: string[] = [];
+  const done = runHollowNodes({
+    count: 3, cloud, certServer, token, namePrefix: 'hollow-', log: silentLogger(), signal: ac.signal, concurrency: 2,
+    onProgress: (p) => progress.push(p),
+    onPod: (node, op, pod) => received.push(`${node} ${op} ${pod.metadata.name}`),
+  });
+  try {
+    const names = ['hollow-0', 'hollow-1', 'hollow-2'];
+    const nodes = await waitUntil('3 Ready nodes', async () => {
+      const list = await client.list(R.nodes);
+      const ready = list.items.filter((n) => names.includes(n.metadata.name!) && isReady(n));
+      return ready.length === 3 ? ready : undefined;
+    }, 40_000);
+    for (const n of nodes) {
+      assert.equal(n.metadata.labels?.['node-role.kubernetes.io/edge'], '');
+      assert.equal(n.metadata.labels?.['kubernetes.io/hostname'], n.metadata.name);
+    }
+    const lease = await client.get(R.leases, 'kube-node-lease', 'hollow-1');
+    assert.equal(lease.spec.holderIdentity, 'hollow-1');
+
+    await client.create(R.pods, {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { nodeName: 'hollow-1', containers: [{ name: 'c', image: 'nginx:1.27' }] },
+    });
+    const pod = await waitUntil('pod Running', async () => {
+      const p = await client.get(R.pods, 'default', 'web');
+      return p.status?.phase === 'Running' ? p : undefined;
+    }, 30_000);
+    assert.ok(received.includes('hollow-1 insert web'), `hollow-1 received the pod: ${received.join(', ')}`);
+    assert.ok(!received.some((r) => r.startsWith('hollow-0') || r.startsWith('hollow-2')), 'only the bound node gets the pod');
+    assert.match(pod.status.podIP, /^10\.0\.1\.\d+$/);
+    const ready = (pod.status.conditions as Array<{ type: string; status: string }>).find((c) => c.type === 'Ready');
+    assert.equal(ready?.status, 'True');
+    assert.equal(pod.status.containerStatuses[0].ready, true);
+    assert.ok(pod.status.containerStatuses[0].state.running.startedAt);
+    assert.ok(progress.some((p) => p.connected === 3 && p.total === 3), 'progress reported all connected');
+  } finally {
+    ac.abort();
+    await done;
+  }
+});
