@@ -6,7 +6,8 @@ import { createEdgeHub, type EdgeHub } from '../edgehub/edgehub.js';
 import { createMetaManager } from '../metamanager/meta-manager.js';
 import { createFakeRuntime } from './fake-runtime.js';
 import { createMapStore } from './map-store.js';
-import { createNodeAgent } from './node-agent.js';
+import { createNodeStatus } from '../nodestatus/node-status.js';
+import type { HostFacts } from '../nodestatus/host-info.js';
 
 export interface HollowProgress {
   total: number;
@@ -14,7 +15,7 @@ export interface HollowProgress {
   joined: number;
   /** Nodes whose link to CloudHub is up now. */
   connected: number;
-  /** Nodes whose registration (Node + Lease) was accepted since their last connect. */
+  /** Nodes whose registration the cloud has accepted (their Node is cached). */
   registered: number;
   failed: number;
 }
@@ -33,7 +34,9 @@ export interface HollowNodesOptions {
   concurrency?: number;
   /** Joins are spread evenly over this window, with jitter (default count × 2 ms). */
   joinSpreadMs?: number;
+  /** Lease renewal period (edged: 10 s). */
   leaseMs?: number;
+  /** NodeStatusRequest period; default 60 s rather than edged's 10 s so thousands of nodes fit one API server (leases carry liveness). */
   statusMs?: number;
   heartbeatMs?: number;
   /** Called about once a second while running, and when the node count connected changes to all. */
@@ -46,6 +49,15 @@ export interface HollowNodesOptions {
 export function defaultCertServer(cloud: string): string {
   const i = cloud.lastIndexOf(':');
   return `https://${i > 0 ? cloud.slice(0, i) : cloud}:10002`;
+}
+
+/** What a hollow node claims to run on; pod IPs of node i come from 10.{i/256}.{i%256}.0/24. */
+function hostFacts(name: string, i: number): HostFacts {
+  return {
+    hostname: name, cpuCores: 4, memoryBytes: 8 * 2 ** 30, memoryAvailableBytes: 6 * 2 ** 30, diskBytes: 50 * 2 ** 30, diskAvailableBytes: 40 * 2 ** 30,
+    machineID: '', systemUUID: '', bootID: '', kernelVersion: 'hollow', osImage: 'kedge hollow node', operatingSystem: 'linux', architecture: 'amd64',
+    internalIP: `10.${(i >> 8) & 255}.${i & 255}.1`,
+  };
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -67,13 +79,13 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
   const caPem = await fetchTrustedCA({ certServer, token: o.token });
   const p: HollowProgress = { total: o.count, joined: 0, connected: 0, registered: 0, failed: 0 };
   const hubs: EdgeHub[] = [];
-  const agents: Array<{ registered(): boolean }> = [];
+  const registered: Array<() => boolean> = [];
   const running: Promise<void>[] = [];
   // Per-node logs go to one child at warn so 5,000 nodes do not flood the output.
   const nodeLog = log.child({}, { level: log.isLevelEnabled('info') && !log.isLevelEnabled('debug') ? 'warn' : log.level });
 
   const progress = (): void => {
-    p.registered = agents.filter((a) => a.registered()).length;
+    p.registered = registered.filter((r) => r()).length;
     o.onProgress?.({ ...p });
   };
 
@@ -103,15 +115,18 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
       runtime.onObject(op, edgeType, obj);
       if (edgeType === 'pod' && o.onPod) o.onPod(name, op, obj);
     });
-    const agent = createNodeAgent({ nodeName: name, nodeIndex: i, link: hub, log: nodeLog, ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}), ...(o.statusMs ? { statusMs: o.statusMs } : {}) });
+    const status = createNodeStatus({
+      link: hub, store, nodeName: name, labels: { 'kedge.io/hollow': 'true' }, dataDir: '', log: nodeLog,
+      updateMs: o.statusMs ?? 60_000, leaseMs: o.leaseMs ?? 10_000, probe: () => hostFacts(name, i),
+    });
     hub.onConnection((e) => {
       p.connected += e === 'connected' ? 1 : -1;
       if (p.connected === p.total) progress();
     });
     hubs.push(hub);
-    agents.push(agent);
+    registered.push(() => store.get('node', undefined, name) !== undefined);
     running.push(
-      Promise.all([hub.start(o.signal), meta.start(o.signal), agent.start(o.signal)])
+      Promise.all([hub.start(o.signal), meta.start(o.signal), status.start(o.signal)])
         .then(() => store.close())
         .catch((err) => log.error({ err, node: name }, 'hollow node failed')),
     );
