@@ -32,7 +32,7 @@ function call(c: Conn, method: string, path: string, body?: unknown): Promise<{ 
 }
 
 async function start(dataDir: string): Promise<{ proc: Spawned; conn: Conn; kubeconfig: string }> {
-  const proc = spawnCli(['server', '--data-dir', dataDir, '--port', '0', '--storage', 'sqlite', '--log-format', 'json', '--log-level', 'warn']);
+  const proc = spawnCli(['server', '--data-dir', dataDir, '--port', '0', '--cloudhub-port', '0', '--certserver-port', '0', '--storage', 'sqlite', '--log-format', 'json', '--log-level', 'warn']);
   try {
     await proc.waitFor(/^export KUBECONFIG=.*\n/m, 30_000);
   } catch (err) {

@@ -29,7 +29,8 @@ export interface KedgeServer {
 interface Proc { child: ChildProcess; out: string; err: string; exit: Promise<number | null> }
 
 function launch(dataDir: string, extraArgs: string[]): Proc {
-  const args = [cliMain, 'server', '--data-dir', dataDir, '--port', '0', '--bind', '127.0.0.1', '--storage', 'sqlite', ...extraArgs];
+  // CloudHub and the certificate server on free ports too, so parallel servers never collide on :10000/:10002.
+  const args = [cliMain, 'server', '--data-dir', dataDir, '--port', '0', '--bind', '127.0.0.1', '--storage', 'sqlite', '--cloudhub-port', '0', '--certserver-port', '0', ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   const p: Proc = { child, out: '', err: '', exit: new Promise((r) => child.once('exit', (code, sig) => r(code ?? (sig ? -1 : null)))) };
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (p.out += d));
