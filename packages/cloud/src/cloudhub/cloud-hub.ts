@@ -56,6 +56,18 @@ const CLOSE_REPLACED = 4000;
 const CLOSE_KEEPALIVE = 4001;
 const CLOSE_REVOKED = 4003;
 
+/**
+ * A stalled or vanished peer never answers the close frame, and ws would wait 30 s for it, holding the
+ * listener's close() (and so a CloudCore restart) hostage; after a short grace such sockets are dropped.
+ */
+const SHUTDOWN_CLOSE_GRACE_MS = 1_000;
+
+async function terminateLingering(sockets: WebSocket[], graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (sockets.some((ws) => ws.readyState !== ws.CLOSED) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const ws of sockets) if (ws.readyState !== ws.CLOSED) ws.terminate();
+}
+
 export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
   const log = opts.log.child({ module: 'cloudhub' });
   const now = opts.now ?? Date.now;
@@ -319,7 +331,9 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
       await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
       stopping = true;
       clearInterval(timer);
+      const closing = [...sessions.values()].map((s) => s.ws);
       for (const s of [...sessions.values()]) closeSession(s, CLOSE_GOING_AWAY, 'cloudhub shutting down');
+      await terminateLingering(closing, SHUTDOWN_CLOSE_GRACE_MS);
       wss.close();
       await syncs.flush().catch((err: unknown) => log.warn({ err }, 'object sync flush at shutdown failed'));
       await informersDone;
