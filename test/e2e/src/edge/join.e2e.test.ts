@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createToken } from '@kedge/cloud/certserver/index.js';
 import { startFaultProxy, type FaultProxy } from '@kedge/core/testing/fault-proxy.js';
-import { issueNodeCert, joinExpectingFailure, metaServer, rawHubClient, startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
+import { issueNodeCert, readEdgeCache, joinExpectingFailure, metaServer, rawHubClient, startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
 import { sleep, waitFor } from '../harness/wait.js';
 import { EDGE_LABEL, boundPod, configMap, createNamespace, must, waitEdgeObject, waitNodeReady } from './fixtures.js';
 
@@ -78,8 +78,13 @@ test('a pod bound to the node reaches its cache and MetaServer; a ConfigMap upda
 
   await must(cloud.kube.request('PATCH', `/api/v1/namespaces/${NS}/configmaps/app-config`, { data: { mode: 'v2' } }, 'application/merge-patch+json'));
   const cm = await waitEdgeObject(meta, `/api/v1/namespaces/${NS}/configmaps/app-config`, (c) => c.data?.mode === 'v2', 'configmap v2 on the edge');
+  // The cache row holds the cloud's object as delivered (the MetaServer serves local revisions instead).
   const cloudCm = await must(cloud.kube.get(`/api/v1/namespaces/${NS}/configmaps/app-config`));
-  assert.equal(cm.metadata.resourceVersion, cloudCm.metadata.resourceVersion);
+  assert.equal(cm.metadata.uid, cloudCm.metadata.uid);
+  const cached = readEdgeCache(edge, `${NS}/configmap/app-config`);
+  assert.equal(cached?.metadata?.resourceVersion, cloudCm.metadata.resourceVersion);
+  assert.equal(cached?.data?.mode, 'v2');
+  assert.equal(readEdgeCache(edge, `${NS}/pod/app`)?.metadata?.uid, pod.metadata.uid);
 });
 
 test('kedge edge restarted offline serves the cached objects; online again it catches up', async () => {

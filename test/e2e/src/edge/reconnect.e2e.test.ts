@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startFaultProxy, type FaultProxy } from '@kedge/core/testing/fault-proxy.js';
-import { metaServer, startCloud, startEdge, type Cloud, type Edge, type MetaWatch } from '../harness/edge-link.js';
+import { metaServer, readEdgeCache, startCloud, startEdge, type Cloud, type Edge, type MetaWatch } from '../harness/edge-link.js';
 import { sleep, waitFor } from '../harness/wait.js';
 import { boundPod, configMap, createNamespace, must, objectSync, waitEdgeGone, waitEdgeObject, waitNodeReady } from './fixtures.js';
 
@@ -97,7 +97,8 @@ test('changes made while the edge is disconnected arrive exactly once after reco
   const seen = w.events.slice(baseline).map((e) => `${e.type} ${e.object?.metadata?.name} ${e.object?.data?.v ?? ''}`.trim());
   // Coalesced per object, newest version only, unchanged c3 not resent, the delete once.
   assert.deepEqual([...seen].sort(), ['DELETED c4 1', 'MODIFIED c1 3', 'MODIFIED c2 2'], `edge cache writes after reconnect: ${JSON.stringify(seen)}`);
-  for (const n of ['c1', 'c2', 'c3']) assert.equal((await meta.get(cmPath(n))).json?.metadata?.resourceVersion, (await cloudCm(n)).metadata.resourceVersion);
+  for (const n of ['c1', 'c2', 'c3']) assert.equal(readEdgeCache(edge, `${NS}/configmap/${n}`)?.metadata?.resourceVersion, (await cloudCm(n)).metadata.resourceVersion, n);
+  assert.equal(readEdgeCache(edge, `${NS}/configmap/c4`), undefined);
   await expectObjectSyncs(NODE, ['c1', 'c2', 'c3'], { c4: made.c4.metadata.uid });
   await waitNodeReady(cloud.kube, NODE);
 });
@@ -131,7 +132,8 @@ test('CloudCore restarted mid-delivery loses nothing: ObjectSync drives the resy
   await waitEdgeGone(meta, cmPath('r2'), 'r2 deleted on the edge');
   await waitEdgeObject(meta, cmPath('r3'), (c) => c.data?.v === '2', 'r3 v2 after the restart');
   await waitEdgeObject(meta, cmPath('r4'), (c) => c.metadata?.uid === r4.metadata.uid, 'r4 created after the restart');
-  for (const n of ['r1', 'r3', 'r4']) assert.equal((await meta.get(cmPath(n))).json?.metadata?.resourceVersion, (await cloudCm(n)).metadata.resourceVersion);
+  for (const n of ['r1', 'r3', 'r4']) assert.equal(readEdgeCache(edge, `${NS}/configmap/${n}`)?.metadata?.resourceVersion, (await cloudCm(n)).metadata.resourceVersion, n);
+  assert.equal(readEdgeCache(edge, `${NS}/configmap/r2`), undefined);
   await expectObjectSyncs(NODE, ['r1', 'r3', 'r4'], { r2: made.r2.metadata.uid });
   // Nothing rolled back or resurrected along the way.
   const r2Events = w.events.filter((e) => e.object?.metadata?.name === 'r2' && e.type !== 'ADDED');

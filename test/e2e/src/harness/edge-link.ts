@@ -5,3 +5,4 @@ export { metaServer, type MetaClient, type MetaResponse, type MetaWatch, type Me
 export { rawHubClient, issueNodeCert, type RawHubClient } from './hub-client.js';
 export { freePorts } from './ports.js';
 export { spawnKedge, runKedge, terminate, waitForLines, type CliProc } from './proc.js';
+export { readEdgeCache } from './edge-cache.js';
