@@ -221,7 +221,14 @@ async function fleet(result) {
       onPod: (_node, op, pod) => { if (op === 'insert' && !podSeen.has(pod.metadata.name)) podSeen.set(pod.metadata.name, nowMs()); },
     });
     sim.catch((err) => { console.error(err); process.exit(1); });
-    await waitUntil(`${NODES} nodes Ready`, async () => (await countReady(client)) >= NODES, 30 * 60_000, 1000);
+    let lastLine = '';
+    await waitUntil(`${NODES} nodes Ready`, async () => {
+      const ready = await countReady(client);
+      const line = `t=${round((nowMs() - t0) / 1000)}s connected ${progress.connected}/${NODES} registered ${progress.registered} ready ${ready}`;
+      if (line.replace(/t=\S+ /, '') !== lastLine) console.error(line);
+      lastLine = line.replace(/t=\S+ /, '');
+      return ready >= NODES;
+    }, 30 * 60_000, 1000);
     const joinMs = nowMs() - t0;
     await sleep(3000);
     const rssAfter = server.rssKb();
