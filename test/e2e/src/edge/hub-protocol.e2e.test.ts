@@ -89,14 +89,16 @@ test('garbage frames, invalid JSON, unknown operations and oversize frames close
     { what: 'invalid JSON', send: (c) => c.sendRaw('{"header": {"msg_id": "1", '), codes: [1007] },
     { what: 'JSON that is not a message', send: (c) => c.sendRaw('[1,2,3]'), codes: [1007] },
     { what: 'unknown operation', send: (c) => c.sendRaw(valid('explode')), codes: [1008] },
-    { what: 'oversize frame', send: (c) => c.sendRaw(valid('update').replace('"x"', `"${'x'.repeat(MAX_FRAME + 1024)}"`)), codes: [1009] },
+    { what: 'oversize frame', send: (c) => c.send(newMessage({ source: Source.edged, group: Group.resource, operation: 'update', resource: 'default/pod/x', content: 'x'.repeat(MAX_FRAME + 1024) })), codes: [1009] },
   ];
   for (const k of cases) {
     const abuser = connect('proto-x');
     await abuser.opened;
     await assertAlive(abuser, `proto-x before ${k.what}`);
     k.send(abuser);
-    const closed = await closedWithin(abuser, 5_000);
+    const closed = await closedWithin(abuser, 5_000).catch((err: Error) => {
+      throw new Error(`${k.what}: ${err.message}\n${cloud.stderrTail(3000)}`);
+    });
     assert.ok(k.codes.includes(closed.code), `${k.what}: close code ${closed.code} (${closed.reason}), want one of ${k.codes}`);
     await assertAlive(bystander, `bystander after ${k.what}`);
   }
