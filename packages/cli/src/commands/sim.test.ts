@@ -100,3 +100,23 @@ test('three hollow nodes turn Ready and report a pod bound to one of them Runnin
     await done;
   }
 });
+
+test('kedge sim prints progress and stops cleanly on SIGINT', { timeout: 60_000 }, async () => {
+  const sim = spawnCli(['sim', '--nodes', '2', '--cloud', cloud, '--cert-server', certServer, '--token', token, '--name-prefix', 'cli-']);
+  try {
+    await sim.waitFor(/^2\/2 nodes connected/m, 40_000);
+    sim.child.kill('SIGINT');
+    assert.equal(await sim.exited(20_000), 0, sim.stderr());
+    assert.match(sim.stdout(), /^hollow nodes stopped$/m);
+  } finally {
+    if (sim.child.exitCode === null) sim.child.kill('SIGKILL');
+  }
+});
+
+test('kedge sim with a token from another cloud fails with one line', { timeout: 30_000 }, () => {
+  const forged = `${'0'.repeat(64)}.${token.split('.').slice(1).join('.')}`;
+  const r = runCli(['sim', '--nodes', '1', '--cloud', cloud, '--cert-server', certServer, '--token', forged], 20_000);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^kedge: sim: CA hash mismatch/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
