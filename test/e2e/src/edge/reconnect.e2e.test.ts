@@ -91,7 +91,7 @@ test('changes made while the edge is disconnected arrive exactly once after reco
   await waitEdgeObject(meta, cmPath('c2'), (c) => c.data?.v === '2', 'c2 v2 after reconnect');
   await waitEdgeGone(meta, cmPath('c4'), 'c4 deleted on the edge');
   assert.equal((await meta.get(cmPath('c3'))).json?.data?.v, '1');
-  // Longer than CloudHub's ack timeout would not be needed for a correct hub; a resend loop or a relist shows up here.
+  // Time for a resend loop or a per-node relist to show up as extra cache writes.
   await sleep(2_500);
 
   const seen = w.events.slice(baseline).map((e) => `${e.type} ${e.object?.metadata?.name} ${e.object?.data?.v ?? ''}`.trim());
