@@ -103,6 +103,32 @@ test('changes made while the edge is disconnected arrive exactly once after reco
   await waitNodeReady(cloud.kube, NODE);
 });
 
+test('added latency and a frame torn mid-way: the change still lands, nothing rolls back', async () => {
+  await seed('reader-3', ['d1']);
+  const meta = metaServer(edge);
+  const w = await meta.watch(`/api/v1/namespaces/${NS}/configmaps?watch=true`);
+  watches.push(w);
+
+  proxy.setDelay(150);
+  await setData('d1', '2');
+  await waitEdgeObject(meta, cmPath('d1'), (c) => c.data?.v === '2', 'd1 v2 through a 150 ms link');
+  proxy.setDelay(0);
+
+  const { cut, accepted } = proxy.stats();
+  proxy.dropMidFrame();
+  await setData('d1', '3');
+  await waitFor(() => proxy.stats().cut > cut, { timeoutMs: 10_000, message: 'a downstream frame to be torn' });
+  await waitEdgeObject(meta, cmPath('d1'), (c) => c.data?.v === '3', 'd1 v3 after the torn frame');
+  assert.ok(proxy.stats().accepted > accepted, 'the edge must have redialled after the torn frame');
+  const d1 = w.events.filter((e) => e.object?.metadata?.name === 'd1' && e.type !== 'ADDED').map((e) => `${e.type} ${e.object.data?.v}`);
+  // v3 may legitimately arrive twice (its ACK can die with the link), but never before v2 or as a rollback.
+  assert.equal(d1[0], 'MODIFIED 2', JSON.stringify(d1));
+  assert.ok(d1.length >= 2 && d1.slice(1).every((e) => e === 'MODIFIED 3'), JSON.stringify(d1));
+  const cm = await cloudCm('d1');
+  assert.equal(readEdgeCache(edge, `${NS}/configmap/d1`)?.metadata?.resourceVersion, cm.metadata.resourceVersion);
+  await expectObjectSyncs(NODE, ['d1'], {});
+});
+
 test('CloudCore restarted mid-delivery loses nothing: ObjectSync drives the resync', async () => {
   const made = await seed('reader-2', ['r1', 'r2', 'r3'], ['r4']);
   const meta = metaServer(edge);
