@@ -11,24 +11,30 @@ import { loadOrCreateCloudPKI, type CloudPKI } from './cloud-pki.js';
 import { TokenManager } from './token-manager.js';
 import { createCertServer } from './cert-server.js';
 import { createToken, parseJoinToken } from './token.js';
+import { createRevocations, type Revocations } from '../cloudhub/revocations.js';
 
 const log = silentLogger();
 let pki: CloudPKI;
 let tokens: TokenManager;
 let server: Server;
 let port: number;
+let revocations: Revocations;
 
 before(async () => {
   const kube = createFakeKube();
   pki = await loadOrCreateCloudPKI(kube, { advertiseAddresses: ['127.0.0.1'], log });
   tokens = new TokenManager({ client: kube, pki, log });
-  const cs = createCertServer({ pki, tokens, log, nodeExists: async (n) => n === 'edge-1' });
+  revocations = createRevocations({ client: kube, log });
+  await revocations.load();
+  const cs = createCertServer({ pki, tokens, log, revocations, nodeExists: async (n) => n === 'edge-1' });
   server = createServer({ key: pki.serverKeyPem, cert: pki.serverCertPem, requestCert: true, rejectUnauthorized: false }, cs.handleRequest);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
 });
 
 after(async () => {
+  await revocations.flush();
+  revocations.close();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
@@ -165,4 +171,25 @@ test('GET /node/{name} answers from nodeExists; unknown paths 404', async () => 
   assert.equal((await raw(`GET /node/nope HTTP/1.1\nHost: x\nConnection: close\n`)).status, 404);
   assert.equal((await raw(`GET /nothing HTTP/1.1\nHost: x\nConnection: close\n`)).status, 404);
   assert.equal((await raw(`DELETE /ca.crt HTTP/1.1\nHost: x\nConnection: close\n`)).status, 405);
+});
+
+test('a revoked node cannot renew with its old certificate; a token join still works, and its new certificate renews', async () => {
+  const first = await nodeCSR('system:node:edge-rv');
+  const issued = await edgecoreGet('edge-rv', first.der, bearer());
+  assert.equal(issued.status, 200);
+  const oldClient = { cert: new X509Certificate(issued.body).toString(), key: first.keyPem };
+  revocations.revoke('edge-rv');
+  const refused = await edgecoreGet('edge-rv', (await nodeCSR('system:node:edge-rv')).der, undefined, oldClient);
+  assert.equal(refused.status, 403);
+  assert.match(refused.body.toString().trim(), /^node "edge-rv" is revoked: [^\n]+$/);
+
+  // X.509 validity has whole seconds; a join in the second of the revocation would count as older.
+  await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+  const rejoin = await nodeCSR('system:node:edge-rv');
+  const joined = await edgecoreGet('edge-rv', rejoin.der, bearer(), oldClient);
+  assert.equal(joined.status, 200, 'a valid token wins over the revoked certificate');
+  const newClient = { cert: new X509Certificate(joined.body).toString(), key: rejoin.keyPem };
+  const renewed = await edgecoreGet('edge-rv', (await nodeCSR('system:node:edge-rv')).der, undefined, newClient);
+  assert.equal(renewed.status, 200, renewed.body.toString());
+  assert.equal((await edgecoreGet('edge-rv', (await nodeCSR('system:node:edge-rv')).der, undefined, oldClient)).status, 403);
 });

@@ -4,6 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import { ApiError, isApiError } from '@kedge/api';
 import type { Logger } from '@kedge/core';
 import { pemToDer, signCSR, type CertUsage } from '../pki/index.js';
+import type { RevocationCheck } from '../cloudhub/revocations.js';
 import type { CloudPKI } from './cloud-pki.js';
 
 // The HTTPS endpoint on :10002 that edge nodes bootstrap from (KubeEdge cloudhub httpserver):
@@ -26,6 +27,8 @@ export interface CertServerOptions {
   log: Logger;
   certDays?: number;
   nodeExists?: (name: string) => Promise<boolean>;
+  /** Revoked nodes (CloudHub's list): their certificates cannot renew themselves. */
+  revocations?: RevocationCheck;
   now?: () => number;
 }
 
@@ -83,30 +86,40 @@ export function createCertServer(opts: CertServerOptions): CertServer {
   const now = opts.now ?? Date.now;
   const caCert = new X509Certificate(opts.pki.caCertPem);
 
-  /** Why the TLS client certificate does not identify `node`, or undefined if it does. */
-  function clientCertProblem(req: IncomingMessage, node: string): string | undefined {
+  /** The TLS client certificate if it identifies `node`, else why it does not. */
+  function clientCert(req: IncomingMessage, node: string): { cert: X509Certificate } | { problem: string } {
     const socket = req.socket as Partial<TLSSocket>;
     const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
-    if (!peer || !peer.raw) return 'no client certificate';
+    if (!peer || !peer.raw) return { problem: 'no client certificate' };
     let cert: X509Certificate;
     try {
       cert = new X509Certificate(peer.raw);
     } catch {
-      return 'client certificate is unparsable';
+      return { problem: 'client certificate is unparsable' };
     }
-    if (!cert.checkIssued(caCert) || !cert.verify(caCert.publicKey)) return 'client certificate is not issued by this cloud';
+    if (!cert.checkIssued(caCert) || !cert.verify(caCert.publicKey)) return { problem: 'client certificate is not issued by this cloud' };
     const t = now();
-    if (Date.parse(cert.validFrom) > t || Date.parse(cert.validTo) <= t) return 'client certificate is expired or not yet valid';
+    if (Date.parse(cert.validFrom) > t || Date.parse(cert.validTo) <= t) return { problem: 'client certificate is expired or not yet valid' };
     const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1];
-    if (cn !== `system:node:${node}`) return `client certificate CN "${cn ?? ''}" is not system:node:${node}`;
-    return undefined;
+    if (cn !== `system:node:${node}`) return { problem: `client certificate CN "${cn ?? ''}" is not system:node:${node}` };
+    return { cert };
   }
 
-  /** A valid node certificate (rotation) wins; otherwise the bearer token decides. */
+  /**
+   * A valid node certificate (rotation) wins; otherwise the bearer token decides. A revoked node's
+   * certificate cannot renew itself, but a token still can: a new join is the admin's intent.
+   */
   function authenticate(req: IncomingMessage, node: string): 'token' | 'certificate' {
-    const problem = clientCertProblem(req, node);
-    if (problem === undefined) return 'certificate';
     const auth = req.headers.authorization;
+    const c = clientCert(req, node);
+    let problem: string;
+    if ('cert' in c) {
+      if (!opts.revocations?.isRevoked(node, new Date(c.cert.validFrom))) return 'certificate';
+      problem = `node "${node}" is revoked: its certificate was issued before the Node was deleted; join again with a token`;
+      if (auth === undefined) throw new ApiError('Forbidden', problem);
+    } else {
+      problem = c.problem;
+    }
     if (auth === undefined) {
       throw new ApiError('Unauthorized', problem === 'no client certificate' ? 'missing bearer token (and no client certificate)' : problem);
     }

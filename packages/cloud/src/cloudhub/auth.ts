@@ -1,6 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import type { RevocationCheck } from './revocations.js';
 
 export type AuthResult =
   | { ok: true; node: string; projectId: string }
@@ -13,9 +14,10 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 /**
  * Who is dialling: the `node_id` header, proven by a client certificate that TLS verified against the CA
- * and whose CN is `system:node:<node_id>` (KubeEdge's cloudHub.authorization check, always on in kedge).
+ * and whose CN is `system:node:<node_id>` (KubeEdge's cloudHub.authorization check, always on in kedge),
+ * and that was not issued before the node was revoked.
  */
-export function authenticate(req: IncomingMessage, revoked: ReadonlySet<string>): AuthResult {
+export function authenticate(req: IncomingMessage, revocations: RevocationCheck): AuthResult {
   const node = header(req, 'node_id')?.trim();
   if (!node) return { ok: false, status: 400, reason: 'missing node_id header' };
   const projectId = header(req, 'project_id') ?? '';
@@ -27,7 +29,7 @@ export function authenticate(req: IncomingMessage, revoked: ReadonlySet<string>)
   const cnRaw: unknown = cert.subject.CN;
   const cn = Array.isArray(cnRaw) ? String(cnRaw[0]) : String(cnRaw ?? '');
   if (cn !== `system:node:${node}`) return { ok: false, status: 403, reason: `certificate CN "${cn}" does not match node_id "${node}"` };
-  if (revoked.has(node)) return { ok: false, status: 403, reason: `node "${node}" is revoked` };
+  if (revocations.isRevoked(node, new Date(cert.valid_from))) return { ok: false, status: 403, reason: `node "${node}" is revoked` };
   return { ok: true, node, projectId };
 }
 

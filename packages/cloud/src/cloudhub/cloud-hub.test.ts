@@ -1,7 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { silentLogger } from '@kedge/core';
+import { createFakeKube } from '@kedge/core/testing/index.js';
 import { newMessage, R, responseTo, type KubeObject, type Message } from '@kedge/api';
-import { createTestPki, dial, eventually, startHub, type Pki, type RunningHub } from './hub-harness.js';
+import { createCloudHub } from './cloud-hub.js';
+import { createTestPki, dial, eventually, nextSecond, startHub, type Pki, type RunningHub } from './hub-harness.js';
 
 let pki: Pki;
 before(async () => {
@@ -37,17 +41,26 @@ describe('cloudhub connections', () => {
     assert.deepEqual(events.filter((e) => e.startsWith('edge-a')), ['edge-a:connected', 'edge-a:disconnected']);
   });
 
-  test('node-id/certificate mismatch, missing client certificate and revoked nodes are refused', async () => {
+  test('node-id/certificate mismatch and a missing client certificate are refused', async () => {
     await assert.rejects(dial(pki, h.port, 'edge-b', { certFor: 'edge-other' }), /status 403/);
     await assert.rejects(dial(pki, h.port, 'edge-b', { certFor: null }), /status 401/);
-    h.hub.revoke('edge-b');
-    await assert.rejects(dial(pki, h.port, 'edge-b'), /status 403/);
-    h.hub.allow('edge-b');
-    const c = await dial(pki, h.port, 'edge-b');
-    h.hub.revoke('edge-b');
+  });
+
+  test('revoking a node closes its session and refuses its old certificate; one issued afterwards is accepted', async () => {
+    const old = await pki.freshNode('edge-rv');
+    const c = await dial(pki, h.port, 'edge-rv', { cert: old });
+    const other = await dial(pki, h.port, 'edge-rv2');
+    h.hub.revoke('edge-rv');
     assert.equal(await c.closed, 4003);
-    assert.equal(h.hub.isConnected('edge-b'), false);
-    h.hub.allow('edge-b');
+    assert.equal(h.hub.isConnected('edge-rv'), false);
+    await assert.rejects(dial(pki, h.port, 'edge-rv', { cert: old }), /status 403/);
+    assert.ok(h.hub.isConnected('edge-rv2'), 'other nodes are untouched');
+    await nextSecond();
+    const renewed = await dial(pki, h.port, 'edge-rv', { cert: await pki.freshNode('edge-rv') });
+    assert.ok(h.hub.isConnected('edge-rv'));
+    await assert.rejects(dial(pki, h.port, 'edge-rv', { cert: old }), /status 403/);
+    await renewed.close();
+    await other.close();
   });
 
   test('a second connection replaces the first', async () => {
@@ -135,6 +148,49 @@ describe('cloudhub connections', () => {
     } finally {
       await slow.stop();
     }
+  });
+});
+
+describe('cloudhub revocation across restarts', () => {
+  test('a revocation survives a CloudCore restart: the next hub over the same API refuses the old certificate', async () => {
+    const old = await pki.freshNode('edge-gone');
+    const h1 = await startHub(pki);
+    const kube = h1.kube;
+    try {
+      (await dial(pki, h1.port, 'edge-gone', { cert: old })).ws.terminate();
+      h1.hub.revoke('edge-gone');
+      await h1.revocations.flush();
+    } finally {
+      await h1.stop();
+    }
+    const cm = kube.peek(R.configmaps, 'kubeedge', 'revoked-nodes');
+    assert.match(String(cm?.data?.['edge-gone']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+
+    await nextSecond();
+    const fresh = await pki.freshNode('edge-gone');
+    const h2 = await startHub(pki, {}, kube);
+    try {
+      await assert.rejects(dial(pki, h2.port, 'edge-gone', { cert: old }), /status 403/);
+      const c = await dial(pki, h2.port, 'edge-gone', { cert: fresh });
+      await c.close();
+    } finally {
+      await h2.stop();
+    }
+  });
+
+  test('a hub without a loaded revocation list refuses connections with 503 until start loads it', async () => {
+    const kube = createFakeKube();
+    const hub = createCloudHub({ client: kube, log: silentLogger() });
+    const refused: string[] = [];
+    const sock = new PassThrough();
+    sock.on('data', (b: Buffer) => refused.push(b.toString()));
+    hub.handleUpgrade({ headers: { node_id: 'n' }, socket: sock } as never, sock, Buffer.alloc(0));
+    await eventually(() => refused.join('').includes('503'), 1000, '503 before load');
+    const ac = new AbortController();
+    const done = hub.start(ac.signal);
+    await eventually(() => kube.actions.some((a) => a.verb === 'get' && a.resource === 'configmaps' && a.name === 'revoked-nodes'), 2000, 'revocation list read');
+    ac.abort();
+    await done;
   });
 });
 

@@ -7,6 +7,7 @@ import { authenticate, refuseUpgrade } from './auth.js';
 import { classify, resourceParts } from './classify.js';
 import { NodeQueue } from './node-queue.js';
 import { createSyncStore, type SyncStore } from './object-sync.js';
+import { createRevocations, type Revocations } from './revocations.js';
 import { Session } from './session.js';
 import type { CloudHub, ConnectionEvent, NodeSessionInfo } from './types.js';
 
@@ -27,6 +28,11 @@ export interface CloudHubOptions {
   maxBackoffMs?: number;
   /** Upstream messages a node may have waiting on its rate limit before it is disconnected. */
   maxUpstreamBacklog?: number;
+  /**
+   * The durable revocation list, shared with the certificate server; loaded before the listener opens.
+   * When absent the hub makes its own and loads it in start(), refusing connections until then.
+   */
+  revocations?: Revocations;
   now?: () => number;
 }
 
@@ -96,7 +102,7 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
   const sessions = new Map<string, Session>();
   /** Per-node ack queues outlive sessions: changes made while a node is away wait here. */
   const queues = new Map<string, NodeQueue>();
-  const revoked = new Set<string>();
+  const revocations = opts.revocations ?? createRevocations({ client: opts.client, log: opts.log, now });
   const upstreamHandlers: Array<(node: string, msg: Message) => void> = [];
   const connectionHandlers: Array<(node: string, event: ConnectionEvent) => void> = [];
   let ready = false;
@@ -249,7 +255,9 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
     handleUpgrade(req, socket, head) {
       try {
         if (stopping) return refuseUpgrade(socket, 503, 'cloudhub is shutting down');
-        const auth = authenticate(req, revoked);
+        // Admitting a node before its revocation is known would let a deleted node's certificate in.
+        if (!revocations.loaded()) return refuseUpgrade(socket, 503, 'cloudhub is starting');
+        const auth = authenticate(req, revocations);
         if (!auth.ok) {
           log.warn({ node: req.headers['node_id'], status: auth.status, reason: auth.reason, remoteAddress: req.socket.remoteAddress }, 'connection refused');
           return refuseUpgrade(socket, auth.status, auth.reason);
@@ -299,17 +307,13 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
     },
 
     revoke(node) {
-      revoked.add(node);
+      revocations.revoke(node);
       const s = sessions.get(node);
       if (s) closeSession(s, CLOSE_REVOKED, 'node revoked');
       // A deleted node's pending changes are moot; a re-registered node starts from its ObjectSyncs.
       queues.get(node)?.clear();
       queues.delete(node);
-      log.info({ node }, 'node revoked');
-    },
-
-    allow(node) {
-      if (revoked.delete(node)) log.info({ node }, 'node allowed again');
+      log.info({ node }, 'node revoked, session closed');
     },
 
     async flushSyncs() {
@@ -317,6 +321,7 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
     },
 
     async start(signal) {
+      if (!opts.revocations) await revocations.load();
       const informersDone = ownInformers ? informers.start(signal) : undefined;
       const timer = setInterval(sweep, sweepMs);
       try {
@@ -336,6 +341,7 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
       await terminateLingering(closing, SHUTDOWN_CLOSE_GRACE_MS);
       wss.close();
       await syncs.flush().catch((err: unknown) => log.warn({ err }, 'object sync flush at shutdown failed'));
+      if (!opts.revocations) revocations.close();
       await informersDone;
     },
   };

@@ -6,6 +6,7 @@ import { createFakeKube, type FakeKube } from '@kedge/core/testing/index.js';
 import { WebSocket } from 'ws';
 import { createCA, issueCert, type CertificateAuthority, type CertKeyPair } from '../pki/index.js';
 import { createCloudHub, type CloudHubOptions, type CloudHubServer } from './cloud-hub.js';
+import { createRevocations, type Revocations } from './revocations.js';
 
 /** Test-only helpers: a CloudHub behind real mutual TLS on 127.0.0.1:0, and edge clients that dial it. */
 
@@ -16,6 +17,8 @@ export interface Pki {
   ca: CertificateAuthority;
   server: CertKeyPair;
   node(name: string, cn?: string): Promise<CertKeyPair>;
+  /** A new certificate for `name` each call (the cached one is issued once per test run). */
+  freshNode(name: string): Promise<CertKeyPair>;
 }
 
 export async function createTestPki(): Promise<Pki> {
@@ -30,11 +33,18 @@ export async function createTestPki(): Promise<Pki> {
       if (!p) cache.set(cn, (p = issueCert({ ca, cn, organizations: ['system:nodes'], days: 1, usage: 'client' })));
       return p;
     },
+    freshNode: (name) => issueCert({ ca, cn: `system:node:${name}`, organizations: ['system:nodes'], days: 1, usage: 'client' }),
   };
+}
+
+/** Waits into the next whole second: X.509 validity has second precision. */
+export async function nextSecond(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
 }
 
 export interface RunningHub {
   hub: CloudHubServer;
+  revocations: Revocations;
   kube: FakeKube;
   port: number;
   stop(): Promise<void>;
@@ -43,7 +53,10 @@ export interface RunningHub {
 export async function startHub(pki: Pki, opts: Partial<CloudHubOptions> = {}, kube: FakeKube = createFakeKube()): Promise<RunningHub> {
   const log = silentLogger();
   const informers = createInformerFactory(kube, log);
-  const hub = createCloudHub({ client: kube, log, informers, ...opts });
+  // Loaded before the listener opens, as CloudCore does, so the first dial is not refused with 503.
+  const revocations = opts.revocations ?? createRevocations({ client: kube, log });
+  await revocations.load();
+  const hub = createCloudHub({ client: kube, log, informers, revocations, ...opts });
   const server: Server = createServer({
     cert: pki.server.certPem, key: pki.server.keyPem, ca: pki.ca.certPem,
     requestCert: true, rejectUnauthorized: false, ciphers: HUB_CIPHERS, minVersion: 'TLSv1.2',
@@ -55,10 +68,12 @@ export async function startHub(pki: Pki, opts: Partial<CloudHubOptions> = {}, ku
   const hubDone = hub.start(ac.signal);
   await informers.waitForSync();
   return {
-    hub, kube, port: (server.address() as AddressInfo).port,
+    hub, kube, revocations, port: (server.address() as AddressInfo).port,
     async stop() {
       ac.abort();
       await hubDone;
+      await revocations.flush();
+      revocations.close();
       await infDone;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -80,13 +95,15 @@ export interface EdgeClient {
 export interface DialOptions {
   /** Which certificate to present: a node name (CN system:node:<name>), or none. */
   certFor?: string | null;
+  /** An explicit certificate instead of the cached one for `certFor`. */
+  cert?: CertKeyPair;
   headers?: Record<string, string>;
 }
 
 /** Dials like KubeEdge's edgehub; rejects with `status <code>` when the upgrade is refused. */
 export async function dial(pki: Pki, port: number, node: string, o: DialOptions = {}): Promise<EdgeClient> {
   const certFor = o.certFor === undefined ? node : o.certFor;
-  const pair = certFor === null ? undefined : await pki.node(certFor);
+  const pair = o.cert ?? (certFor === null ? undefined : await pki.node(certFor));
   const ws = new WebSocket(`wss://127.0.0.1:${port}/e632aba927ea4ac2b575ec1603d56f10/${node}/events`, {
     ca: pki.ca.certPem,
     ...(pair ? { cert: pair.certPem, key: pair.keyPem } : {}),

@@ -32,7 +32,10 @@ export interface CloudHub {
   onConnection(handler: (node: string, event: ConnectionEvent) => void): void;
   isConnected(node: string): boolean;
   sessions(): NodeSessionInfo[];
-  /** Closes the node's session and refuses its certificate until `allow` (Node deleted = revoked). */
+  /**
+   * Node deleted = revoked: closes the node's session and durably refuses every certificate of `node`
+   * issued up to now (the CloudHub and certificate-renewal checks). A later token-based join gets a new
+   * certificate, which is accepted; there is no way to re-admit an old certificate.
+   */
   revoke(node: string): void;
-  allow(node: string): void;
 }

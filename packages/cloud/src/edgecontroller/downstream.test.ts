@@ -71,7 +71,7 @@ test('ConfigMap update is an update; pod deletion is update then delete; unrefer
   }
 });
 
-test('a reconnecting node gets everything it should hold again; deleting its Node revokes it, recreating allows it', async () => {
+test('a reconnecting node gets everything it should hold again; deleting its Node revokes it', async () => {
   const { h, hub, stop } = await setup();
   try {
     h.client.seed(R.secrets, { metadata: { name: 's', namespace: 'default' }, data: { a: 'Yg==' } });
@@ -85,8 +85,6 @@ test('a reconnecting node gets everything it should hold again; deleting its Nod
     await h.client.delete(R.nodes, undefined, 'e2');
     await waitFor(() => hub.revoked.has('e2'), 'revoked');
     assert.ok(!hub.revoked.has('e1'));
-    h.client.seed(R.nodes, edgeNode('e2'));
-    await waitFor(() => hub.allowed.includes('e2'), 'allowed again');
   } finally {
     await stop();
   }

@@ -36,7 +36,6 @@ export class DownstreamReconciler implements Reconciler {
   private readonly tombstones = new Map<string, KubeObject>();
   /** Edge nodes seen in the cache; deleting one revokes its certificate. */
   private readonly edgeNodes = new Set<string>();
-  private readonly revoked = new Set<string>();
 
   constructor(
     private readonly placement: Placement,
@@ -131,16 +130,13 @@ export class DownstreamReconciler implements Reconciler {
   }
 
   private syncRevocation(name: string, node: KubeObject | undefined): void {
+    // A recreated Node needs no "allow": revocation refuses only certificates issued before the deletion,
+    // and the edge that registers it again holds a newer one from a token-based join.
     if (node) {
       if (node.metadata.labels?.[wellKnown.edgeRoleLabel] !== undefined) this.edgeNodes.add(name);
-      if (this.revoked.delete(name)) {
-        this.hub.allow(name);
-        this.log.info({ node: name }, 'edge node recreated, certificate allowed again');
-      }
       return;
     }
     if (!this.edgeNodes.delete(name)) return;
-    this.revoked.add(name);
     this.hub.revoke(name);
     for (const [key, have] of this.delivered) {
       have.delete(name);

@@ -53,6 +53,7 @@ test('sync controller: delete for objects removed while away, update for advance
     assert.deepEqual((del.content as any).metadata, { name: 'gone', namespace: 'default', uid: gone.metadata.uid });
     assert.equal((del.content as any).kind, 'ConfigMap');
     assert.ok(!hub.sent.some((s) => s.node === 'dead'));
+    assert.deepEqual([...hub.revoked], ['dead'], 'a node deleted while away is revoked, live nodes are not');
 
     // The hub records the ack; a later change is corrected again, and a reconnect re-checks at once.
     const s = h.client.peek(R.objectsyncs, 'default', `e1.${moved.metadata.uid}`)!;

@@ -83,13 +83,16 @@ export class SyncController implements Module {
   /** One comparison of all syncs (or only `onlyNode`'s). Exposed for tests. */
   async pass(onlyNode?: string): Promise<void> {
     const seen = new Set<string>();
+    const deleted = new Map<string, boolean>();
     for (const sync of [...this.objectSyncs.list(), ...this.clusterObjectSyncs.list()]) {
       const name = sync.metadata.name!;
       const id = parseSyncName(name);
       if (!id || (onlyNode !== undefined && id.node !== onlyNode)) continue;
       seen.add(name);
       if (!this.o.placement.nodes.get(id.node)) {
-        await this.collect(sync);
+        let gone = deleted.get(id.node);
+        if (gone === undefined) deleted.set(id.node, (gone = await this.revokeIfDeleted(id.node)));
+        if (gone) await this.collect(sync);
         continue;
       }
       this.check(sync, id.node, id.uid);
@@ -130,6 +133,27 @@ export class SyncController implements Module {
     const now = this.now();
     if (prev && prev.what === what && now - prev.at < this.resendAfterMs) return false;
     this.handed.set(name, { what, at: now });
+    return true;
+  }
+
+  /**
+   * Syncs without a Node belong to a node deleted while CloudCore was not watching (down, or the delete
+   * fell between relists); revoking it here makes that deletion refuse the node's certificate too.
+   * The API, not the cache, decides: revoking a node whose Node the cache has not caught up with yet
+   * would lock out a freshly joined edge. Revocation comes before the syncs go, so a failed pass retries it.
+   */
+  private async revokeIfDeleted(node: string): Promise<boolean> {
+    try {
+      await this.o.client.get(R.nodes, undefined, node);
+      return false;
+    } catch (err) {
+      if (!isNotFound(err)) {
+        this.log.warn({ err, node }, 'checking node of orphaned syncs failed');
+        return false;
+      }
+    }
+    this.o.hub.revoke(node);
+    this.log.info({ node }, 'node deleted while away: certificate revoked, syncs collected');
     return true;
   }
 

@@ -11,7 +11,6 @@ export interface Sent {
 export class FakeHub implements CloudHub {
   readonly sent: Sent[] = [];
   readonly revoked = new Set<string>();
-  readonly allowed: string[] = [];
   private readonly upstream: Array<(node: string, msg: Message) => void> = [];
   private readonly connection: Array<(node: string, event: ConnectionEvent) => void> = [];
   private readonly connected = new Set<string>();
@@ -33,10 +32,6 @@ export class FakeHub implements CloudHub {
   }
   revoke(node: string): void {
     this.revoked.add(node);
-  }
-  allow(node: string): void {
-    this.revoked.delete(node);
-    this.allowed.push(node);
   }
 
   connect(node: string): void {

@@ -31,8 +31,12 @@ export interface IssueCertOptions {
 }
 
 const DAY_MS = 86_400_000;
-// Backdating covers small clock differences between cloud and edge hosts.
-const BACKDATE_MS = 5 * 60_000;
+/**
+ * Leaves are backdated by this much to cover small clock differences between cloud and edge hosts;
+ * revocation recovers a certificate's issue time as notBefore + CERT_BACKDATE_MS.
+ */
+export const CERT_BACKDATE_MS = 5 * 60_000;
+const BACKDATE_MS = CERT_BACKDATE_MS;
 
 /** A positive 128-bit serial (RFC 5280 §4.1.2.2 allows up to 20 octets, must be positive). */
 export function randomSerial(): string {
