@@ -6,7 +6,7 @@
 //   node bench/hub.mjs [--phases a,b,c] [--nodes 5000] [--pods 2000] [--edges 100] [--messages 200] [--payload-bytes 1024]
 // Quick run: node bench/hub.mjs --nodes 200 --pods 200 --messages 50
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -150,7 +150,10 @@ function freePort() {
 }
 
 async function startServer(dataDir, ports) {
-  const args = ['server', '--data-dir', dataDir, '--port', String(ports.api), '--cloudhub-port', String(ports.hub), '--certserver-port', String(ports.cert), '--storage', 'sqlite', '--log-level', 'warn'];
+  // CloudHub admits 1 000 nodes by default (KubeEdge's nodeLimit); the fleet needs room for all of them.
+  const config = join(dataDir, 'bench-config.yaml');
+  writeFileSync(config, `cloudcore:\n  cloudHub:\n    nodeLimit: ${NODES + 100}\n`);
+  const args = ['server', '--config', config, '--data-dir', dataDir, '--port', String(ports.api), '--cloudhub-port', String(ports.hub), '--certserver-port', String(ports.cert), '--storage', 'sqlite', '--log-level', 'warn'];
   const child = spawn(process.execPath, [join(root, 'packages/cli/dist/main.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
