@@ -1,7 +1,7 @@
 import { R, isNotFound } from '@kedge/api';
 import { runModules, type EventRecorder, type InformerFactory, type KubeClient, type Logger } from '@kedge/core';
 import { TokenManager, createCertServer, loadOrCreateCloudPKI } from '../certserver/index.js';
-import { createCloudHub } from '../cloudhub/index.js';
+import { DEFAULT_RETAIN_MS, createCloudHub, createRevocations } from '../cloudhub/index.js';
 import { createEdgeController, createSyncController } from '../edgecontroller/index.js';
 import { UserError } from '../server/errors.js';
 import { advertiseAddresses } from './addresses.js';
@@ -9,6 +9,7 @@ import type { CloudCoreConfig } from './config.js';
 import { bind, certHttpsServer, closeAll, cloudHubServer, listenersModule, type Bound } from './listeners.js';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 export interface CloudCoreDeps {
   /** The only way CloudCore reaches the cluster; it never touches storage directly. */
@@ -46,9 +47,17 @@ export async function runCloudCore(cfg: CloudCoreConfig, deps: CloudCoreDeps, si
   const pki = await asUserError('cloud pki', () => loadOrCreateCloudPKI(client, { advertiseAddresses: addrs, log: log.child({ module: 'cloudpki' }) }));
   if (signal.aborted) return;
 
+  // Loaded before either listener opens: a node deleted while CloudCore was down stays refused.
+  const revocations = createRevocations({
+    client, log,
+    retainMs: Math.max(DEFAULT_RETAIN_MS, (cfg.certServer.certDays + 30) * DAY_MS),
+  });
+  await asUserError('revoked nodes', () => revocations.load());
+  if (signal.aborted) return;
+
   const tokens = new TokenManager({ client, pki, log, ttlMs: cfg.token.ttlHours * HOUR_MS, refreshMs: cfg.token.refreshHours * HOUR_MS });
   const hub = createCloudHub({
-    client, log, informers,
+    client, log, informers, revocations,
     nodeLimit: cfg.cloudHub.nodeLimit,
     keepaliveTimeoutMs: cfg.cloudHub.keepaliveTimeoutSeconds * 1000,
     maxFrameBytes: cfg.cloudHub.maxFrameBytes,
@@ -56,7 +65,7 @@ export async function runCloudCore(cfg: CloudCoreConfig, deps: CloudCoreDeps, si
     perNodeBurst: cfg.cloudHub.perNodeBurst,
   });
   const certs = createCertServer({
-    pki, tokens, log, certDays: cfg.certServer.certDays,
+    pki, tokens, log, revocations, certDays: cfg.certServer.certDays,
     nodeExists: async (name) => {
       try {
         await client.get(R.nodes, undefined, name);
@@ -94,5 +103,11 @@ export async function runCloudCore(cfg: CloudCoreConfig, deps: CloudCoreDeps, si
     await runModules([hub, tokens, edgeController, syncController, listenersModule([hubL.server, certL.server])], signal, log);
   } finally {
     await closeAll([hubL.server, certL.server]);
+    // A revocation made just before shutdown gets a short chance to land; load() at the next start
+    // cannot recover one that did not (the SyncController's GC revokes the node again then).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([revocations.flush(), new Promise((r) => (timer = setTimeout(r, 2_000)))]);
+    clearTimeout(timer);
+    revocations.close();
   }
 }
