@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -32,6 +32,12 @@ after(async () => {
   await proxy?.close();
   await cloud?.stop();
 });
+
+/** The certificates `kedge join` stored under the edge's data dir (edge config default `<dataDir>/certs/`). */
+const readEdgeCerts = (e: Edge) => {
+  const f = (n: string) => readFileSync(join(e.dataDir, 'certs', n), 'utf8');
+  return { caPem: f('ca.crt'), certPem: f('edge.crt'), keyPem: f('edge.key') };
+};
 
 const oneLine = (s: string) => s.trim().split('\n').filter(Boolean);
 
@@ -129,4 +135,24 @@ test('deleting the Node revokes it: CloudHub refuses its certificate and the edg
   const ok = rawHubClient({ address: cloud.hubAddress, certs: await other, nodeId: 'edge-join-other' });
   cleanup.push(async () => ok.close());
   await ok.opened;
+});
+
+test('the revocation survives a CloudCore restart; joining again with a new token re-admits the node', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kedge-revoke-restart-'));
+  cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+  // The running edge still holds its pre-deletion certificate; a copy of that identity is dialled raw.
+  const old = readEdgeCerts(edge);
+  await edge.kill();
+  assert.equal(await cloud.restart(), 0, cloud.stderrTail());
+  const raw = rawHubClient({ address: cloud.hubAddress, certs: old, nodeId: NODE });
+  cleanup.push(async () => raw.close());
+  await assert.rejects(raw.opened, /^Error: HTTP 403: .*revoked/);
+  assert.equal((await cloud.kube.get(`/api/v1/nodes/${NODE}`)).status, 404);
+
+  // Certificates are revoked up to the deletion time in whole seconds: a new join must come later.
+  await sleep(1100);
+  await edge.stop();
+  edge = await startEdge({ cloud, name: NODE, via: proxy, token: await cloud.getToken() });
+  const node = await waitNodeReady(cloud.kube, NODE);
+  assert.equal(node.metadata.labels[EDGE_LABEL], '');
 });
