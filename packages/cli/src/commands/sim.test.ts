@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { R, type KubeObject } from '@kedge/api';
+import { R, isNotFound, type KubeObject } from '@kedge/api';
 import { silentLogger, type KubeClient } from '@kedge/core';
 import { createKubeClient, loadKubeconfig } from '@kedge/core/http-client/index.js';
 import { runHollowNodes, type HollowProgress } from '@kedge/edge/sim/index.js';
@@ -95,6 +95,18 @@ test('three hollow nodes turn Ready and report a pod bound to one of them Runnin
     assert.equal(pod.status.containerStatuses[0].ready, true);
     assert.ok(pod.status.containerStatuses[0].state.running.startedAt);
     assert.ok(progress.some((p) => p.connected === 3 && p.total === 3), 'progress reported all connected');
+
+    // A graceful delete (default 30 s grace) is finished by the hollow node, as edged would.
+    const deleted = await client.delete(R.pods, 'default', 'web');
+    assert.ok((deleted as KubeObject).metadata?.deletionTimestamp, 'a bound pod is deleted gracefully');
+    await waitUntil('pod gone', async () => {
+      try {
+        await client.get(R.pods, 'default', 'web');
+        return undefined;
+      } catch (err) {
+        return isNotFound(err) ? true : undefined;
+      }
+    }, 20_000);
   } finally {
     ac.abort();
     await done;

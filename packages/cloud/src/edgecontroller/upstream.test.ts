@@ -132,6 +132,27 @@ test('podstatus of the node\'s own pod is applied (UID-checked); another node\'s
   }
 });
 
+test('a node finishes deletion of its own pod (UID precondition); never another node\'s', async () => {
+  const { h, hub, stop } = await setup();
+  try {
+    const pa = h.client.peek(R.pods, 'default', 'pa')!;
+    const wrongUid = await hub.request('a', edgeMsg('delete', 'default/pod/pa', { preconditions: { uid: 'older-pod' } }, true));
+    assert.equal(wrongUid.route.operation, 'error');
+    assert.ok(h.client.peek(R.pods, 'default', 'pa'), 'a stale delete leaves the newer pod alone');
+
+    const refused = await hub.request('b', edgeMsg('delete', 'default/pod/pa', { preconditions: { uid: pa.metadata.uid } }, true));
+    assert.equal(refused.route.operation, 'error');
+    assert.equal(refused.content, 'node "b" may not delete pod default/pa');
+    assert.ok(h.client.peek(R.pods, 'default', 'pa'));
+
+    const ok = await hub.request('a', edgeMsg('delete', 'default/pod/pa', { gracePeriodSeconds: 0, preconditions: { uid: pa.metadata.uid } }, true));
+    assert.equal(ok.route.operation, 'response');
+    assert.equal(h.client.peek(R.pods, 'default', 'pa'), undefined);
+  } finally {
+    await stop();
+  }
+});
+
 test('configmap/secret queries are limited to what the node\'s pods reference; events about own objects only', async () => {
   const { h, hub, stop } = await setup();
   try {

@@ -87,6 +87,8 @@ export class Upstream {
         const pod = await this.d.client.patch(R.pods, r.namespace, r.name, 'strategic', parsePatch(msg.content), { subresource: 'status' });
         return withTypeMeta('pod', pod);
       }
+      case `${ResType.pod}:${Op.delete}`:
+        return this.deletePod(node, r, msg.content, sync);
       case `${ResType.event}:${Op.insert}`:
         return this.event(node, r, msg.content, sync);
       case `${ResType.configmap}:${Op.query}`:
@@ -111,6 +113,23 @@ export class Upstream {
     }
     const updated = await this.d.client.patch(R.pods, r.namespace, r.name, 'merge', { status: req.Status, metadata: { uid: pod.metadata.uid } }, { subresource: 'status' });
     return sync ? withTypeMeta('pod', updated) : undefined;
+  }
+
+  /**
+   * The edge finishing a graceful deletion (edged's `Pods().Delete` through the metaclient): like a
+   * kubelet under NodeRestriction it may delete only pods bound to it, and the UID precondition keeps
+   * a late message from deleting a newer pod of the same name.
+   */
+  private async deletePod(node: string, r: Required<ResourceParts>, content: unknown, sync: boolean): Promise<unknown> {
+    const pod = await this.d.authorizer.boundPod(node, 'delete', r.namespace, r.name);
+    const opts = (content && typeof content === 'object' ? content : {}) as {
+      preconditions?: { uid?: string }; metadata?: { uid?: string }; UID?: string; gracePeriodSeconds?: number;
+    };
+    const uid = opts.preconditions?.uid ?? opts.metadata?.uid ?? opts.UID ?? pod.metadata.uid;
+    if (uid !== pod.metadata.uid) throw new ApiError('Conflict', `pod ${r.namespace}/${r.name} has uid ${pod.metadata.uid}, not ${uid}`);
+    const grace = typeof opts.gracePeriodSeconds === 'number' && opts.gracePeriodSeconds >= 0 ? opts.gracePeriodSeconds : 0;
+    await this.d.client.delete(R.pods, r.namespace, r.name, { gracePeriodSeconds: grace, preconditions: { uid } });
+    return sync ? 'OK' : undefined;
   }
 
   private async event(node: string, r: Required<ResourceParts>, content: unknown, sync: boolean): Promise<unknown> {

@@ -24,7 +24,8 @@ const seconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z
 /**
  * A runtime that starts nothing: every pod bound to the node is reported Running (all conditions
  * True, ready containers with fake IDs) as one `podstatus` update, the kubelet's PodStatusRequest
- * with capitalised keys (kubeedge-reference.md §7). A pod being deleted is reported terminated.
+ * with capitalised keys (kubeedge-reference.md §7). A pod being deleted is reported terminated and
+ * then deleted (grace 0), which finishes its graceful deletion in the cloud.
  */
 export function createFakeRuntime(o: FakeRuntimeOptions): FakeRuntime {
   const now = o.now ?? Date.now;
@@ -96,9 +97,20 @@ export function createFakeRuntime(o: FakeRuntimeOptions): FakeRuntime {
         reported.delete(uid);
         return;
       }
-      // KubeEdge v1.22's edged finishes a graceful delete itself; kedge's EdgeController has no pod
-      // delete upstream yet, so the terminated status is as far as a hollow node can take it.
-      report(obj, obj.metadata.deletionTimestamp ? 'terminated' : 'running');
+      if (!obj.metadata.deletionTimestamp) {
+        report(obj, 'running');
+        return;
+      }
+      // Like edged: report the containers terminated, then finish the graceful deletion with a
+      // UID-guarded delete (grace 0) that the EdgeController applies for pods bound to this node.
+      report(obj, 'terminated');
+      o.link.send(newMessage({
+        source: Source.edged,
+        group: Group.meta,
+        operation: Op.delete,
+        resource: buildEdgeResource(obj.metadata.namespace ?? 'default', ResType.pod, obj.metadata.name ?? ''),
+        content: { gracePeriodSeconds: 0, preconditions: { uid } },
+      }));
     },
     running: () => [...reported.values()].filter((r) => r.state === 'running').length,
   };
