@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Cloud–edge link benchmark (issue 3, docs/benchmarks.md "CloudHub"):
 //  (a) cloud→edge throughput through CloudHub to hollow edges vs raw `ws` over TLS, same payloads;
-//  (b) N hollow nodes join a spawned `kedge server`: time to all Ready, server RSS per node, p99 pod dispatch;
-//  (c) reconnect storm: restart the server under N nodes: time to all back, objects written during resync.
+//  (b) N hollow nodes join a CloudCore (`kedge cloud`) in front of a `kedge server --disable-cloudcore`:
+//      time to all Ready, CloudCore RSS per node (and API server + CloudCore combined), p99 pod dispatch;
+//  (c) reconnect storm: restart CloudCore under N nodes: time to all back, objects written during resync.
 //   node bench/hub.mjs [--phases a,b,c] [--nodes 5000] [--pods 2000] [--edges 100] [--messages 200] [--payload-bytes 1024]
 // Quick run: node bench/hub.mjs --nodes 200 --pods 200 --messages 50
 import { spawn } from 'node:child_process';
@@ -31,6 +32,7 @@ const { values: opts } = parseArgs({
     messages: { type: 'string', default: '200' },
     'payload-bytes': { type: 'string', default: '1024' },
     'join-concurrency': { type: 'string', default: '16' },
+    'join-timeout': { type: 'string', default: '600' },
   },
 });
 const PHASES = new Set(opts.phases.split(','));
@@ -149,35 +151,53 @@ function freePort() {
   });
 }
 
-async function startServer(dataDir, ports) {
-  // CloudHub admits 1 000 nodes by default (KubeEdge's nodeLimit); the fleet needs room for all of them.
-  const config = join(dataDir, 'bench-config.yaml');
-  writeFileSync(config, `cloudcore:\n  cloudHub:\n    nodeLimit: ${NODES + 100}\n`);
-  const args = ['server', '--config', config, '--data-dir', dataDir, '--port', String(ports.api), '--cloudhub-port', String(ports.hub), '--certserver-port', String(ports.cert), '--storage', 'sqlite', '--log-level', 'warn'];
-  const child = spawn(process.execPath, [join(root, 'packages/cli/dist/main.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnKedge(args, readyRe, what) {
+  const child = spawn(process.execPath, ['--max-semi-space-size=16', join(root, 'packages/cli/dist/main.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d) => { err = (err + d).slice(-20_000); });
   const exited = new Promise((r) => child.once('exit', (code) => r(code)));
-  const deadline = Date.now() + 60_000;
-  while (!/certificate server listening on/m.test(out) || !/^kubeconfig: /m.test(out)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`kedge server did not start\nstdout: ${out}\nstderr: ${err}`);
-    }
-    await sleep(50);
-  }
-  const kubeconfig = out.match(/^kubeconfig: (\S+)$/m)[1];
   return {
-    child, kubeconfig, exited,
+    child, exited,
+    async ready() {
+      const deadline = Date.now() + 60_000;
+      while (!readyRe.every((re) => re.test(out))) {
+        if (child.exitCode !== null || Date.now() > deadline) {
+          child.kill('SIGKILL');
+          throw new Error(`${what} did not start\nstdout: ${out}\nstderr: ${err}`);
+        }
+        await sleep(50);
+      }
+      return out;
+    },
     rssKb: () => Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]),
     async stop() {
+      const t = Date.now();
       child.kill('SIGTERM');
       const code = await Promise.race([exited, sleep(30_000).then(() => 'timeout')]);
       if (code === 'timeout') child.kill('SIGKILL');
+      return { code, ms: Date.now() - t };
     },
   };
+}
+
+/** The API server alone (`kedge server --disable-cloudcore`), so CloudCore's memory can be measured by itself. */
+async function startApiServer(dataDir, ports) {
+  const p = spawnKedge(['server', '--disable-cloudcore', '--data-dir', dataDir, '--port', String(ports.api), '--storage', 'sqlite', '--log-level', 'warn'], [/^kubeconfig: /m], 'kedge server');
+  const out = await p.ready();
+  return { ...p, kubeconfig: out.match(/^kubeconfig: (\S+)$/m)[1] };
+}
+
+/** CloudCore as its own process (`kedge cloud --kubeconfig`), as the RSS-per-node target names it. */
+async function startCloudCore(dataDir, kubeconfig, ports) {
+  // CloudHub admits 1 000 nodes by default (KubeEdge's nodeLimit); the fleet needs room for all of them.
+  const config = join(dataDir, 'bench-cloud.yaml');
+  writeFileSync(config, `cloudcore:\n  cloudHub:\n    nodeLimit: ${NODES + 100}\n`);
+  const p = spawnKedge(['cloud', '--kubeconfig', kubeconfig, '--config', config, '--cloudhub-port', String(ports.hub), '--certserver-port', String(ports.cert), '--log-level', 'warn'],
+    [/certificate server listening on/m], 'kedge cloud');
+  await p.ready();
+  return p;
 }
 
 function gettoken(kubeconfig) {
@@ -206,14 +226,17 @@ async function mapLimit(n, conc, fn) {
 async function fleet(result) {
   const dir = mkdtempSync(join(tmpdir(), 'kedge-bench-hub-'));
   const ports = { api: await freePort(), hub: await freePort(), cert: await freePort() };
-  let server = await startServer(dir, ports);
+  const api = await startApiServer(dir, ports);
+  let cloud;
   const ac = new AbortController();
   let sim;
   try {
-    const client = createKubeClient(loadKubeconfig(server.kubeconfig));
-    const token = await gettoken(server.kubeconfig);
+    cloud = await startCloudCore(dir, api.kubeconfig, ports);
+    const client = createKubeClient(loadKubeconfig(api.kubeconfig));
+    const token = await gettoken(api.kubeconfig);
     await sleep(2000);
-    const rssBefore = server.rssKb();
+    const rssBefore = cloud.rssKb();
+    const apiRssBefore = api.rssKb();
     let progress = { connected: 0, registered: 0, failed: 0 };
     const podSeen = new Map();
     const t0 = nowMs();
@@ -225,21 +248,27 @@ async function fleet(result) {
     });
     sim.catch((err) => { console.error(err); process.exit(1); });
     let lastLine = '';
-    await waitUntil(`${NODES} nodes Ready`, async () => {
-      const ready = await countReady(client);
+    let ready = 0;
+    const reached = await waitUntil(`${NODES} nodes Ready`, async () => {
+      ready = await countReady(client);
       const line = `t=${round((nowMs() - t0) / 1000)}s connected ${progress.connected}/${NODES} registered ${progress.registered} ready ${ready}`;
       if (line.replace(/t=\S+ /, '') !== lastLine) console.error(line);
       lastLine = line.replace(/t=\S+ /, '');
       return ready >= NODES;
-    }, 30 * 60_000, 1000);
+    }, Number(opts['join-timeout']) * 1000, 1000).catch((e) => { console.error(e.message); return false; });
     const joinMs = nowMs() - t0;
     await sleep(3000);
-    const rssAfter = server.rssKb();
+    const rssAfter = cloud.rssKb();
+    const apiRssAfter = api.rssKb();
     result.join = {
-      nodes: NODES, allReadySec: round(joinMs / 1000), failedJoins: progress.failed,
-      rssBeforeMB: round(rssBefore / 1024), rssAfterMB: round(rssAfter / 1024), rssPerNodeKB: round((rssAfter - rssBefore) / NODES),
+      nodes: NODES, allReadySec: reached ? round(joinMs / 1000) : null, readyAtEnd: ready, connectedAtEnd: progress.connected, failedJoins: progress.failed,
+      cloudcoreRssBeforeMB: round(rssBefore / 1024), cloudcoreRssAfterMB: round(rssAfter / 1024), rssPerNodeKB: round((rssAfter - rssBefore) / Math.max(1, progress.connected)),
+      // The earlier single-process figure: API server + CloudCore together.
+      combinedRssPerNodeKB: round((rssAfter - rssBefore + apiRssAfter - apiRssBefore) / Math.max(1, progress.connected)),
+      apiServerRssAfterMB: round(apiRssAfter / 1024),
     };
     console.error(`join: ${JSON.stringify(result.join)}`);
+    if (!reached) return;
 
     // Dispatch: pods bound straight to random hollow nodes; create response → insert in that node's cache.
     const pad = String(NODES - 1).length;
@@ -259,10 +288,10 @@ async function fleet(result) {
     if (PHASES.has('c')) {
       await sleep(3000);
       const rvAt = Number((await client.list(R.pods, 'default', { limit: 1 })).metadata.resourceVersion);
-      await server.stop();
       const tStop = Date.now();
-      server = await startServer(dir, ports);
-      const c2 = createKubeClient(loadKubeconfig(server.kubeconfig));
+      const stopped = await cloud.stop();
+      cloud = await startCloudCore(dir, api.kubeconfig, ports);
+      const c2 = client;
       const tUp = Date.now();
       // Back = every hollow node reconnected and renewed its lease after the restart.
       await waitUntil('all nodes back', async () => {
@@ -279,13 +308,14 @@ async function fleet(result) {
         const items = (await c2.list(r, ns)).items;
         written[k] = items.filter((o) => Number(o.metadata.resourceVersion) > rvAt).length;
       }
-      result.restart = { nodes: NODES, objects: PODS, allBackSec: round(backMs / 1000), serverStartSec: round((tUp - tStop) / 1000), objectsWrittenDuringResync: written };
+      result.restart = { nodes: NODES, objects: PODS, allBackSec: round(backMs / 1000), cloudcoreStopSec: round(stopped.ms / 1000), stopExit: stopped.code, cloudcoreRestartSec: round((tUp - tStop) / 1000), objectsWrittenDuringResync: written };
       console.error(`restart: ${JSON.stringify(result.restart)}`);
     }
   } finally {
     ac.abort();
     await sim?.catch(() => {});
-    await server.stop();
+    await cloud?.stop();
+    await api.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
