@@ -1,6 +1,7 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isApiError, newMessage, Op, type Message } from '@kedge/api';
+import { pino } from 'pino';
 import { silentLogger } from '@kedge/core';
 import { createEdgeHub, type EdgeHub, type EdgeHubOptions } from './edgehub.js';
 import { createTestPki, startTestCloudHub, waitFor, type TestCloudHub, type TestPki } from './test-helpers.js';
@@ -188,6 +189,16 @@ describe('edgehub', () => {
     assert.equal(reads, 2);
     assert.deepEqual(events, ['connected', 'disconnected', 'connected']);
     assert.equal(hub.stats().connects, 2);
+  });
+
+  it('logs its own shutdown without a warning (only a lost link is alarming)', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s)) });
+    const { hub, stop } = startHub({ log });
+    await waitFor(() => hub.isConnected(), 3000, 'connect');
+    await stop();
+    const bye = lines.find((l) => l.msg === 'disconnected from cloudhub');
+    assert.equal(bye?.level, 30, 'info, not warn');
   });
 
   it('stops cleanly: closes with 1000 and leaves no timers behind', async () => {

@@ -237,7 +237,9 @@ export function createEdgeHub(opts: EdgeHubOptions): EdgeHub {
         const lost = new ApiError('ServiceUnavailable', 'link to cloudhub lost');
         for (const id of [...pending.keys()]) settle(id, lost);
         queue = queue.filter((q) => !q.isRequest);
-        log.warn({ code, reason: reason.toString(), upMs: Date.now() - upAt }, 'disconnected from cloudhub');
+        // Our own shutdown is not worth a warning to the operator.
+        const level = signal.aborted ? 'info' : 'warn';
+        log[level]({ code, reason: reason.toString(), upMs: Date.now() - upAt }, 'disconnected from cloudhub');
         emit('disconnected');
         resolve();
       });
