@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 
 export interface EdgeTls {
@@ -15,6 +16,14 @@ export interface DialOptions {
   tls: EdgeTls;
   handshakeTimeoutMs: number;
   maxPayload: number;
+}
+
+/** CloudHub answered the upgrade with an HTTP error: it was reached, and it said no (and usually why). */
+export class UpgradeRefusedError extends Error {
+  constructor(readonly status: number, statusText: string, readonly reason: string) {
+    super(`cloudhub refused the connection: ${statusText}${reason ? `: ${reason}` : ''}`);
+    this.name = 'UpgradeRefusedError';
+  }
 }
 
 /** kubeedge-reference.md §3: `wss://{server}/{projectID}/{nodeName}/events`. */
@@ -44,7 +53,10 @@ export function dialCloudHub(o: DialOptions, signal: AbortSignal): Promise<WebSo
       maxPayload: o.maxPayload,
       perMessageDeflate: false,
     });
+    let settled = false;
     const settle = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
       ws.off('open', onOpen);
       ws.off('error', onError);
       ws.off('unexpected-response', onResponse);
@@ -57,8 +69,24 @@ export function dialCloudHub(o: DialOptions, signal: AbortSignal): Promise<WebSo
     };
     const onOpen = (): void => settle();
     const onError = (err: Error): void => settle(err);
-    const onResponse = (_req: unknown, res: { statusCode?: number; statusMessage?: string }): void =>
-      settle(new Error(`cloudhub refused the upgrade: ${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trim()));
+    const onResponse = (_req: unknown, res: IncomingMessage): void => {
+      // CloudHub says why in a short text body (revoked, node_id mismatch, limit); a bounded read of it.
+      let body = '';
+      const done = (): void => {
+        clearTimeout(timer);
+        res.removeAllListeners('data');
+        res.resume();
+        settle(new UpgradeRefusedError(res.statusCode ?? 0, `${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trim(), body.trim().slice(0, 300)));
+      };
+      const timer = setTimeout(done, 1000);
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+        if (body.length > 300) done();
+      });
+      res.once('end', done);
+      res.once('error', done);
+    };
     const onAbort = (): void => settle(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     ws.once('open', onOpen);
     ws.once('error', onError);

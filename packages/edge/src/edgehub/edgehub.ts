@@ -5,7 +5,7 @@ import type { Logger, Module } from '@kedge/core';
 import type { EdgeLink } from './types.js';
 import { createBackoff, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { createTokenBucket } from './token-bucket.js';
-import { dialCloudHub, type EdgeTls } from './dial.js';
+import { dialCloudHub, UpgradeRefusedError, type EdgeTls } from './dial.js';
 
 export const DEFAULT_PROJECT_ID = 'e632aba927ea4ac2b575ec1603d56f10';
 
@@ -265,7 +265,13 @@ export function createEdgeHub(opts: EdgeHubOptions): EdgeHub {
         if (signal.aborted) break;
         st.dialFailures++;
         const delay = backoff.next();
-        log.warn({ err: (err as Error).message, server: opts.server, attempt: backoff.attempts, retryInMs: delay }, 'cannot reach cloudhub');
+        if (err instanceof UpgradeRefusedError) {
+          // Reached, but refused: say so, and what the operator can do about a refused identity.
+          const hint = err.status === 403 ? 'the cloud does not accept this node (Node deleted, or certificate and node name differ); run `kedge join` again' : undefined;
+          log.warn({ status: err.status, reason: err.reason, server: opts.server, attempt: backoff.attempts, retryInMs: delay, ...(hint ? { hint } : {}) }, 'cloudhub refused the connection');
+        } else {
+          log.warn({ err: (err as Error).message, server: opts.server, attempt: backoff.attempts, retryInMs: delay }, 'cannot reach cloudhub');
+        }
         await sleep(delay, undefined, { signal }).catch(() => {});
         continue;
       }
