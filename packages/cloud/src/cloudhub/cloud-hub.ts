@@ -142,6 +142,7 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
       sessions.delete(s.node);
       s.queue.reset();
       if (s.queue.isEmpty()) queues.delete(s.node);
+      log.info({ node: s.node, reason: reason || 'closed by the edge' }, 'node disconnected');
       emitConnection(s.node, 'disconnected');
     }
     // A silent peer will not complete a close handshake either.
