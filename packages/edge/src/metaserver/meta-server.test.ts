@@ -158,6 +158,8 @@ describe('MetaServer over HTTP', () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.reason, 'BadRequest');
     assert.equal((await get('/api/v1/pods?labelSelector=a%20in%20(')).status, 400);
+    const badPath = await get('/api/v1/namespaces/%ZZ/pods');
+    assert.deepEqual([badPath.status, badPath.body.reason], [400, 'BadRequest']);
   });
 
   it('refuses writes with 503 Status, worded for offline and online', async () => {

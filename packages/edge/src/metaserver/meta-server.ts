@@ -124,7 +124,14 @@ export function createMetaServer(opts: MetaServerOptions): MetaServer {
 
   function route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://metaserver');
-    const seg = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const seg = url.pathname.split('/').filter(Boolean).map((x) => {
+      try {
+        return decodeURIComponent(x);
+      } catch {
+        // A client's bad escape is its error, not ours (and not worth an error log).
+        throw new ApiError('BadRequest', `malformed path segment "${x.slice(0, 64)}"`);
+      }
+    });
     const rp = resourcePathOf(seg);
     if (rp) return serveResource(req, res, rp, url.searchParams);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
