@@ -169,6 +169,7 @@ test('GET /node/{name} answers from nodeExists; unknown paths 404', async () => 
   assert.equal(found.status, 200);
   assert.equal(found.body.toString().trim(), 'Node found');
   assert.equal((await raw(`GET /node/nope HTTP/1.1\nHost: x\nConnection: close\n`)).status, 404);
+  assert.equal((await raw(`GET /node/%ZZ HTTP/1.1\nHost: x\nConnection: close\n`)).status, 400);
   assert.equal((await raw(`GET /nothing HTTP/1.1\nHost: x\nConnection: close\n`)).status, 404);
   assert.equal((await raw(`DELETE /ca.crt HTTP/1.1\nHost: x\nConnection: close\n`)).status, 405);
 });

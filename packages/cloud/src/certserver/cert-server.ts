@@ -159,7 +159,12 @@ export function createCertServer(opts: CertServerOptions): CertServer {
     const m = /^\/node\/([^/]+)$/.exec(path);
     if (m && opts.nodeExists) {
       req.resume();
-      const name = decodeURIComponent(m[1]!);
+      let name: string;
+      try {
+        name = decodeURIComponent(m[1]!);
+      } catch {
+        throw new ApiError('BadRequest', 'malformed node name in path');
+      }
       if (await opts.nodeExists(name)) send(res, 200, 'Node found');
       else send(res, 404, `node ${name} not found`);
       return;
