@@ -49,7 +49,8 @@ export function createEdgeController(o: EdgeControllerOptions): Module {
     nodes: new NodeHandlers({ client: o.client, placement, now: o.now ?? Date.now, nodeStatusRefreshMs: o.nodeStatusRefreshMs ?? 10_000 }),
     ready,
   });
-  o.hub.onUpstream((node, msg) => void upstream.handle(node, msg));
+  // handle() answers its own failures; this only keeps a bug there from becoming an unhandled rejection (a crash).
+  o.hub.onUpstream((node, msg) => void upstream.handle(node, msg).catch((err: unknown) => log.error({ err, node, resource: msg.route.resource }, 'upstream message handler failed')));
   o.hub.onConnection((node, event) => {
     if (event === 'connected') downstream.resync(node, (key) => controller.enqueue(key));
   });
