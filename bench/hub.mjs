@@ -152,7 +152,7 @@ function freePort() {
 }
 
 function spawnKedge(args, readyRe, what) {
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', join(root, 'packages/cli/dist/main.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'packages/cli/dist/main.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
