@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +33,8 @@ test('CSR carries the subject edgecore sends, for a P-256 key', async () => {
   assert.ok(await csr.verify());
   assert.equal((csr.publicKey.algorithm as { namedCurve?: string }).namedCurve, 'P-256');
   assert.match(keyPem, /^-----BEGIN EC PRIVATE KEY-----/);
+  const spki = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });
+  assert.deepEqual(new Uint8Array(spki), new Uint8Array(csr.publicKey.rawData));
 });
 
 test('rotation deadline falls between 70 % and 90 % of the lifetime and is stable per certificate', async () => {
