@@ -6,6 +6,7 @@ import { DownstreamReconciler } from './downstream.js';
 import { Placement } from './placement.js';
 import { SyncController } from './sync-controller.js';
 import { Upstream } from './upstream.js';
+import { createUpstreamGate } from './upstream-gate.js';
 import { NodeHandlers } from './upstream-node.js';
 
 export { SyncController, parseSyncName } from './sync-controller.js';
@@ -23,6 +24,8 @@ export interface EdgeControllerOptions {
   /** Namespace segment of Node resources on the wire (edged's registerNodeNamespace). */
   nodeNamespace?: string;
   workers?: number;
+  /** Upstream messages handled at once (API requests in flight from edges); the rest queue. Default 64. */
+  upstreamConcurrency?: number;
   now?: () => number;
 }
 
@@ -48,6 +51,7 @@ export function createEdgeController(o: EdgeControllerOptions): Module {
     authorizer: new NodeAuthorizer(placement, o.client),
     nodes: new NodeHandlers({ client: o.client, placement, now: o.now ?? Date.now, nodeStatusRefreshMs: o.nodeStatusRefreshMs ?? 10_000 }),
     ready,
+    gate: createUpstreamGate(o.upstreamConcurrency ?? 64),
   });
   // handle() answers its own failures; this only keeps a bug there from becoming an unhandled rejection (a crash).
   o.hub.onUpstream((node, msg) => void upstream.handle(node, msg).catch((err: unknown) => log.error({ err, node, resource: msg.route.resource }, 'upstream message handler failed')));

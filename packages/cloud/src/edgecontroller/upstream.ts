@@ -8,6 +8,7 @@ import type { CloudHub } from '../cloudhub/types.js';
 import type { NodeAuthorizer } from './authorize.js';
 import { withTypeMeta, type Placement } from './placement.js';
 import { asObject, parsePatch, type NodeHandlers } from './upstream-node.js';
+import type { UpstreamGate } from './upstream-gate.js';
 
 export interface UpstreamDeps {
   client: KubeClient;
@@ -18,6 +19,8 @@ export interface UpstreamDeps {
   nodes: NodeHandlers;
   /** Resolves once the caches the authorizer reads have synced. */
   ready: Promise<void>;
+  /** Bounds concurrent handling and coalesces queued lease renewals; unbounded when absent. */
+  gate?: UpstreamGate;
 }
 
 /** Messages for other cloud modules (device twin, router, dynamic controller) that share the hub. */
@@ -43,7 +46,9 @@ export class Upstream {
       const parts = split ? parseEdgeResource(split.rest) : undefined;
       if (!split || !parts?.name) throw new ApiError('BadRequest', `invalid resource "${msg.route.resource ?? ''}"`);
       if (split.node !== node) throw new ApiError('Forbidden', `node "${node}" may not send as node "${split.node}"`);
-      const reply = await this.route(node, op, parts as Required<ResourceParts>, msg);
+      const work = () => this.route(node, op, parts as Required<ResourceParts>, msg);
+      const leaseWrite = parts.type === ResType.lease && (op === Op.insert || op === Op.update);
+      const reply = this.d.gate ? await this.d.gate.run(work, leaseWrite ? `lease/${node}` : undefined) : await work();
       if (reply !== undefined) this.d.hub.send(node, responseTo(msg, reply, Source.edgeController));
     } catch (err) {
       const text = isApiError(err) ? err.message : String((err as Error)?.message ?? err);
