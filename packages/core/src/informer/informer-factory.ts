@@ -9,7 +9,12 @@ export interface InformerFactoryOptions {
   resyncMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Per-resource cache transforms (see ListWatchOptions.transform), keyed by `resourceKey(ref)`. */
+  transforms?: Record<string, (obj: KubeObject) => KubeObject>;
 }
+
+/** `<group>/<resource>` (`/nodes` for the core group): the key of InformerFactoryOptions.transforms. */
+export const resourceKey = (r: ResourceRef): string => `${r.group ?? ''}/${r.resource}`;
 
 /** One shared informer per (resource, namespace, selectors); informers created after start() start at once. */
 export function createInformerFactory(client: KubeClient, log: Logger, opts: InformerFactoryOptions = {}): InformerFactory {
@@ -27,7 +32,8 @@ export function createInformerFactory(client: KubeClient, log: Logger, opts: Inf
       const key = JSON.stringify([r.group, r.version, r.resource, o.namespace ?? '', o.labelSelector ?? '', o.fieldSelector ?? '']);
       let inf = informers.get(key);
       if (!inf) {
-        inf = new ListWatchInformer<T>(client, r, flog, { ...opts, ...o });
+        const transform = opts.transforms?.[resourceKey(r)];
+        inf = new ListWatchInformer<T>(client, r, flog, { ...opts, ...o, ...(transform ? { transform } : {}) });
         informers.set(key, inf);
         if (signal && !signal.aborted) run(inf, signal);
       }

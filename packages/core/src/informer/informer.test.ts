@@ -5,7 +5,7 @@ import { silentLogger } from '../log/logger.js';
 import { createKubeClient } from '../http-client/http-client.js';
 import { MiniApiServer } from '../testing/mini-api-server.js';
 import { createFakeKube } from '../testing/fake-kube.js';
-import { createInformerFactory } from './informer-factory.js';
+import { createInformerFactory, resourceKey } from './informer-factory.js';
 import { ListWatchInformer } from './informer.js';
 
 async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
@@ -152,6 +152,36 @@ test('factory shares informers and works over the fake client', async () => {
   await late.waitForSync(AbortSignal.timeout(3000));
   await fake.create(R.nodes, { metadata: { name: 'n2' } });
   await until(() => a.get('n2') !== undefined, 'n2');
+  ac.abort();
+  await run;
+});
+
+test('a factory transform strips fields from listed and watched objects before caching and handlers', async () => {
+  const fake = createFakeKube();
+  const big = (name: string): KubeObject => ({ metadata: { name, managedFields: [{ manager: 'x' }] }, status: { images: [{ names: ['a'] }], phase: 'Ready' } });
+  fake.seed(R.nodes, big('n1'));
+  const strip = (o: KubeObject): KubeObject => {
+    const { managedFields: _m, ...metadata } = o.metadata;
+    const { images: _i, ...status } = (o.status ?? {}) as Record<string, unknown>;
+    return { ...o, metadata, status };
+  };
+  const f = createInformerFactory(fake, silentLogger(), { transforms: { [resourceKey(R.nodes)]: strip } });
+  const nodes = f.informer(R.nodes);
+  const pods = f.informer(R.pods);
+  const seen: KubeObject[] = [];
+  nodes.on({ add: (o) => seen.push(o), update: (_a, b) => seen.push(b) });
+  const ac = new AbortController();
+  const run = f.start(ac.signal);
+  await f.waitForSync(AbortSignal.timeout(3000));
+  await fake.create(R.nodes, big('n2'));
+  await fake.create(R.pods, { metadata: { name: 'p', namespace: 'ns', managedFields: [{ manager: 'y' }] } });
+  await until(() => nodes.get('n2') !== undefined && pods.list().length === 1, 'n2 and p');
+  for (const n of [nodes.get('n1')!, nodes.get('n2')!, ...seen]) {
+    assert.equal(n.metadata.managedFields, undefined);
+    assert.deepEqual(n.status, { phase: 'Ready' });
+  }
+  assert.equal(seen.length, 2);
+  assert.deepEqual(pods.list()[0]!.metadata.managedFields, [{ manager: 'y' }]);
   ac.abort();
   await run;
 });

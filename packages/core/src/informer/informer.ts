@@ -11,6 +11,12 @@ export interface ListWatchOptions extends InformerOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   pageSize?: number;
+  /**
+   * Applied to every listed or watched object before it is cached and handed to handlers (client-go's
+   * SetTransform): strip fields the consumer never reads, such as managedFields or Node images, so a
+   * cache of thousands of objects holds only what is used. Must not mutate its input.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -139,7 +145,11 @@ export class ListWatchInformer<T extends KubeObject = KubeObject> implements Inf
     const kind = this.resource.kind;
     const apiVersion = this.resource.group ? `${this.resource.group}/${this.resource.version}` : this.resource.version;
     // List items carry no kind/apiVersion; fill them so handlers can build ObjectReferences.
-    this.cache.replace(items.map((o) => (o.kind ? o : { ...o, kind, apiVersion })));
+    const t = this.opts.transform;
+    this.cache.replace(items.map((o) => {
+      const full = o.kind ? o : { ...o, kind, apiVersion };
+      return t ? (t(full) as T) : full;
+    }));
     if (!this.synced) {
       this.synced = true;
       for (const w of this.syncWaiters.splice(0)) w();
@@ -172,7 +182,8 @@ export class ListWatchInformer<T extends KubeObject = KubeObject> implements Inf
         const obj = ev.object;
         const next = obj?.metadata?.resourceVersion;
         if (ev.type !== 'BOOKMARK') {
-          const full = obj.kind ? obj : ({ ...obj, kind: this.resource.kind } as T);
+          const withKind = obj.kind ? obj : ({ ...obj, kind: this.resource.kind } as T);
+          const full = this.opts.transform ? (this.opts.transform(withKind) as T) : withKind;
           if (ev.type === 'DELETED') this.cache.remove(full);
           else this.cache.upsert(full);
         }
