@@ -5,3 +5,4 @@ export { ensureCloudCoreResources } from './ensure-crds.js';
 export { CLOUDHUB_CIPHERS } from './listeners.js';
 export { runCloud } from './run-cloud.js';
 export { loadCloudConfig, defaultCloudConfig, cloudConfigSchema, type CloudConfig, type LoadCloudConfigOptions } from './cloud-config.js';
+export { cloudCoreCacheTransforms } from './cache-transforms.js';

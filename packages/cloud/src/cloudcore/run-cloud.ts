@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { cloudCoreCacheTransforms } from './cache-transforms.js';
 import { createEventRecorder, createInformerFactory, createKubeClient, loadKubeconfig, runModules, type KubeClientConfig, type Logger } from '@kedge/core';
 import { UserError } from '../server/errors.js';
 import type { CloudConfig } from './cloud-config.js';
@@ -26,7 +27,7 @@ export async function runCloud(cfg: CloudConfig, kubeconfig: string, log: Logger
   } catch (err) {
     throw new UserError(`cannot prepare the cluster at ${conn.server}: ${(err as Error).message}`, { cause: err });
   }
-  const informers = createInformerFactory(client, log);
+  const informers = createInformerFactory(client, log, { transforms: cloudCoreCacheTransforms() });
   const recorder = createEventRecorder(client, COMPONENT, log);
   let started = false;
   await runModules([
