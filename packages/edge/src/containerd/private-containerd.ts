@@ -13,6 +13,8 @@ export interface RunningContainerd {
   pid: number;
   /** True when kedge started (or re-adopted) this containerd and owns its lifetime. */
   private: boolean;
+  /** The CRI plugin's snapshotter (for unpacking imported images into the same one); unknown for others. */
+  snapshotter?: 'overlayfs' | 'native';
   /** Stops a private containerd (SIGTERM, then SIGKILL); a no-op for others. Containers keep running in their shims. */
   stop(): Promise<void>;
 }
@@ -63,6 +65,15 @@ export async function criAnswers(socket: string, timeoutMs = 2000): Promise<bool
   }
 }
 
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -79,6 +90,14 @@ async function waitExit(pid: number, timeoutMs: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 50));
   }
   return !alive(pid);
+}
+
+function snapshotterOf(configFile: string): 'overlayfs' | 'native' | undefined {
+  try {
+    return /snapshotter = "native"/.test(readFileSync(configFile, 'utf8')) ? 'native' : 'overlayfs';
+  } catch {
+    return undefined;
+  }
 }
 
 function tail(file: string, lines = 5): string {
@@ -99,7 +118,7 @@ export async function startPrivateContainerd(opts: PrivateContainerdOptions): Pr
   const l = containerdLayout(opts.dir);
   const stopTimeout = opts.stopTimeoutMs ?? 5000;
 
-  const makeHandle = (pid: number): RunningContainerd => {
+  const makeHandle = (pid: number, snapshotter?: 'overlayfs' | 'native'): RunningContainerd => {
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
@@ -116,17 +135,17 @@ export async function startPrivateContainerd(opts: PrivateContainerdOptions): Pr
       })());
     const onAbort = () => void stop();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    return { socket: l.socket, pid, private: true, stop };
+    return { socket: l.socket, pid, private: true, snapshotter, stop };
   };
 
   const oldPid = existsSync(l.pidFile) ? Number(readFileSync(l.pidFile, 'utf8').trim()) : 0;
   if (oldPid > 0 && alive(oldPid) && (await criAnswers(l.socket))) {
     log.info({ pid: oldPid, socket: l.socket }, 'adopted running private containerd');
-    return makeHandle(oldPid);
+    return makeHandle(oldPid, snapshotterOf(l.configFile));
   }
 
   const binary = opts.binary ?? findBinary('containerd');
-  if (!binary) throw new Error(`containerd is not installed: ${installHint}`);
+  if (!binary || !isExecutable(binary)) throw new Error(`containerd is not installed: ${installHint}`);
   if (opts.signal?.aborted) throw new Error('containerd start aborted');
 
   for (const d of [l.root, l.state, l.cniConfDir, l.cniIpamDir, l.runcRoot]) mkdirSync(d, { recursive: true });
@@ -149,7 +168,7 @@ export async function startPrivateContainerd(opts: PrivateContainerdOptions): Pr
   child.unref();
   writeFileSync(l.pidFile, `${pid}\n`);
   log.info({ pid, socket: l.socket, snapshotter, logFile: l.logFile }, 'containerd starting');
-  const handle = makeHandle(pid);
+  const handle = makeHandle(pid, snapshotter);
 
   const until = Date.now() + (opts.startTimeoutMs ?? 20_000);
   while (!(await criAnswers(l.socket, 1000))) {
