@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { ApiError } from '@kedge/api';
 import { readTarFile } from './tar-reader.js';
@@ -27,7 +28,11 @@ interface RunResult { stdout: string; stderr: string }
 
 function runCtr(opts: CtrOptions, args: string[]): Promise<RunResult> {
   const ctr = opts.ctr ?? 'ctr';
-  const full = ['--address', opts.containerdSocket, '--namespace', opts.namespace ?? CRI_NAMESPACE, ...args];
+  // ctr would otherwise retry the dial for its full connect timeout before saying the socket is absent.
+  if (opts.containerdSocket.startsWith('/') && !existsSync(opts.containerdSocket)) {
+    return Promise.reject(new ApiError('ServiceUnavailable', `cannot reach containerd: no socket at ${opts.containerdSocket} (is containerd running? pass --containerd-socket)`));
+  }
+  const full = ['--connect-timeout', '5s', '--address', opts.containerdSocket, '--namespace', opts.namespace ?? CRI_NAMESPACE, ...args];
   return new Promise((resolve, reject) => {
     execFile(ctr, full, { timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (!err) return resolve({ stdout, stderr });
