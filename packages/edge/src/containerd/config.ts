@@ -71,6 +71,10 @@ export function renderContainerdConfig(l: ContainerdLayout, o: ContainerdConfigO
     '  stream_server_address = "127.0.0.1"',
     '  stream_server_port = "0"',
     '  enable_selinux = false',
+    // The sandbox asks for oom_score_adj -998; lowering a score needs CAP_SYS_RESOURCE, which VMs and
+    // containers often withhold (runc then fails with "failed to update /proc/self/oom_score_adj").
+    // Clamping to containerd's own score keeps pods runnable there and is harmless elsewhere.
+    '  restrict_oom_score_adj = true',
     `  [${cri}.containerd]`,
     `    snapshotter = ${q(o.snapshotter ?? 'overlayfs')}`,
     '    default_runtime_name = "runc"',
