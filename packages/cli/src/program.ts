@@ -8,6 +8,7 @@ import { cloudCommand } from './commands/cloud.js';
 import { gettokenCommand } from './commands/gettoken.js';
 import { joinCommand } from './commands/join.js';
 import { edgeCommand } from './commands/edge.js';
+import { imagesCommand } from './commands/images.js';
 
 /** The `kedge` command tree. Parse errors surface as CommanderErrors (exitOverride) for main to map. */
 export function createProgram(io: CliIO, onForce: (why: string) => void): Command {
@@ -29,10 +30,11 @@ Examples:
   kedge join --cloud HOST:10000 --token TOKEN --node-name edge-1
   kedge edge --config ./edge-data/edge.yaml
   kedge cloud --kubeconfig kc.yaml  # CloudCore alone against any cluster
+  kedge images import app.tar       # load an image archive into containerd (no registry)
   kedge version
 
 Run 'kedge <command> --help' for a command's flags.`);
   // addCommand (unlike .command()) does not inherit exitOverride and output settings by itself.
-  for (const cmd of [serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
+  for (const cmd of [serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), imagesCommand(io), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
   return program;
 }
