@@ -6,7 +6,12 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { importImage, listImages } from './import.js';
+import { buildImage } from './oci-writer.js';
+import { readTar } from './tar-reader.js';
+import { writeTar, type TarEntry } from './tar-writer.js';
 import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE } from './test-images.js';
 
 const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
@@ -72,6 +77,18 @@ test('busybox and pause images import into containerd and run under runc', { ski
   assert.ok(names.includes(DEFAULT_BUSYBOX_IMAGE) && names.includes(DEFAULT_PAUSE_IMAGE), names.join(','));
   // Re-importing the same archive is idempotent and still reports the name.
   assert.deepEqual(await importImage({ tarball: built.busybox.file, containerdSocket: socket }), [DEFAULT_BUSYBOX_IMAGE]);
+
+  // gzipped (docker save | gzip) and docker-archive-only (no oci-layout/index.json) archives import too.
+  const custom = buildImage({ name: 'kedge.local/hello:1', files: [{ type: 'file', path: 'hello.txt', data: 'hi from gzip\n' }] });
+  writeFileSync(join(dir, 'hello.tar.gz'), gzipSync(custom.tar));
+  assert.deepEqual(await importImage({ tarball: join(dir, 'hello.tar.gz'), containerdSocket: socket }), ['kedge.local/hello:1']);
+  const { files } = await readTar(Readable.from([custom.tar]), () => true);
+  const dockerOnly = [...files].filter(([p]) => p === 'manifest.json' || p.startsWith('blobs/')).map(([path, data]): TarEntry => ({ type: 'file', path, data }));
+  const manifest = JSON.parse(files.get('manifest.json')!.toString());
+  manifest[0].RepoTags = ['kedge.local/hello:docker'];
+  writeFileSync(join(dir, 'hello-docker.tar'), writeTar(dockerOnly.map((e) => (e.path === 'manifest.json' ? { ...e, data: JSON.stringify(manifest) } : e))));
+  assert.deepEqual(await importImage({ tarball: join(dir, 'hello-docker.tar'), containerdSocket: socket }), ['kedge.local/hello:docker']);
+  assert.ok((await listImages({ containerdSocket: socket })).includes('kedge.local/hello:docker'));
 
   const id = `t-${randomBytes(4).toString('hex')}`;
   const run = await ctr(['run', '--rm', '--net-host', DEFAULT_BUSYBOX_IMAGE, id, 'echo', 'hello']);

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync, readSync, openSync, closeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { stat } from 'node:fs/promises';
 import { ApiError } from '@kedge/api';
 import { readTarFile } from './tar-reader.js';
@@ -26,15 +28,18 @@ export interface ImportOptions extends CtrOptions {
 
 interface RunResult { stdout: string; stderr: string }
 
-function runCtr(opts: CtrOptions, args: string[]): Promise<RunResult> {
+function runCtr(opts: CtrOptions, args: string[], input?: Readable): Promise<RunResult> {
   const ctr = opts.ctr ?? 'ctr';
   // ctr would otherwise retry the dial for its full connect timeout before saying the socket is absent.
   if (opts.containerdSocket.startsWith('/') && !existsSync(opts.containerdSocket)) {
+    input?.destroy();
     return Promise.reject(new ApiError('ServiceUnavailable', `cannot reach containerd: no socket at ${opts.containerdSocket} (is containerd running? pass --containerd-socket)`));
   }
   const full = ['--connect-timeout', '5s', '--address', opts.containerdSocket, '--namespace', opts.namespace ?? CRI_NAMESPACE, ...args];
   return new Promise((resolve, reject) => {
-    execFile(ctr, full, { timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    let inputError: Error | undefined;
+    const child = execFile(ctr, full, { timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (inputError) return reject(new ApiError('BadRequest', `cannot read the archive: ${inputError.message}`, { cause: inputError }));
       if (!err) return resolve({ stdout, stderr });
       const e = err as NodeJS.ErrnoException & { killed?: boolean };
       if (e.code === 'ENOENT') return reject(new ApiError('NotFound', `ctr is not installed: apt-get install containerd (no ${ctr} in PATH)`, { cause: err }));
@@ -45,6 +50,17 @@ function runCtr(opts: CtrOptions, args: string[]): Promise<RunResult> {
       }
       reject(new ApiError('InternalError', `ctr ${args.slice(0, 2).join(' ')} failed: ${last}`, { cause: err }));
     });
+    // ctr's own exit status reports a cut-off stream; EPIPE here adds nothing.
+    child.stdin?.on('error', () => {});
+    if (!input) {
+      child.stdin?.end();
+      return;
+    }
+    input.once('error', (err) => {
+      inputError = err;
+      child.kill('SIGTERM');
+    });
+    if (child.stdin) input.pipe(child.stdin);
   });
 }
 
@@ -93,6 +109,16 @@ export function normalizeDockerName(name: string): string {
   return lastPart.includes(':') || lastPart.includes('@') ? withHost : `${withHost}:latest`;
 }
 
+function isGzip(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Names of the images in the namespace (`ctr images ls -q`). */
 export async function listImages(opts: CtrOptions): Promise<string[]> {
   const { stdout } = await runCtr(opts, ['images', 'ls', '-q']);
@@ -112,7 +138,10 @@ export async function importImage(opts: ImportOptions): Promise<string[]> {
   const args = ['images', 'import'];
   args.push(...(opts.platform ? ['--platform', opts.platform] : ['--all-platforms']));
   if (opts.snapshotter) args.push('--snapshotter', opts.snapshotter);
-  const { stdout } = await runCtr(opts, [...args, opts.tarball]);
+  // ctr 1.6 reads plain tar only; a gzipped archive (docker save | gzip) is unpacked on the way in.
+  const { stdout } = isGzip(opts.tarball)
+    ? await runCtr(opts, [...args, '-'], createReadStream(opts.tarball).pipe(createGunzip()))
+    : await runCtr(opts, [...args, opts.tarball]);
   // ctr prints `unpacking <name> (sha256:…)...done` per image; the names it stored are the truth.
   const printed = [...stdout.matchAll(/^unpacking (\S+) \(sha256:/gm)].map((m) => m[1]!);
   if (printed.length) return [...new Set(printed)];
