@@ -33,6 +33,7 @@ const { values: opts } = parseArgs({
     'payload-bytes': { type: 'string', default: '1024' },
     'join-concurrency': { type: 'string', default: '16' },
     'join-timeout': { type: 'string', default: '600' },
+    profile: { type: 'string' },
   },
 });
 const PHASES = new Set(opts.phases.split(','));
@@ -42,6 +43,25 @@ const EDGES = Number(opts.edges);
 const MESSAGES = Number(opts.messages);
 const PAYLOAD = 'x'.repeat(Number(opts['payload-bytes']));
 const log = silentLogger();
+// --profile DIR: CPU profiles of all three processes (the spawned ones via --cpu-prof, written on their clean exit;
+// this one via the inspector), summarised with `node bench/cpuprofile-top.mjs DIR/*.cpuprofile`.
+const PROFILE_DIR = opts.profile;
+let profiler;
+if (PROFILE_DIR) {
+  const { Session } = await import('node:inspector/promises');
+  (await import('node:fs')).mkdirSync(PROFILE_DIR, { recursive: true });
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await profiler.post('Profiler.start');
+}
+async function stopProfiler() {
+  if (!profiler) return;
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(join(PROFILE_DIR, `bench-${process.pid}.cpuprofile`), JSON.stringify(profile));
+  profiler.disconnect();
+}
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -152,7 +172,8 @@ function freePort() {
 }
 
 function spawnKedge(args, readyRe, what) {
-  const child = spawn(process.execPath, [join(root, 'packages/cli/dist/main.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const prof = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${args[0]}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...prof, join(root, 'packages/cli/dist/main.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
@@ -334,6 +355,7 @@ if (PHASES.has('a')) {
 }
 if (PHASES.has('b') || PHASES.has('c')) await fleet(result);
 
+await stopProfiler();
 console.log(JSON.stringify(result, null, 2));
 const t = result.throughput;
 const parts = [];
