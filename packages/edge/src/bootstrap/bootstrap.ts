@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '@kedge/api';
 import type { Logger } from '@kedge/core';
+import type { Agent } from 'node:https';
 import { cloudGet, type CloudResponse } from './https-get.js';
 import { createNodeCSR } from './csr.js';
 
@@ -96,11 +97,11 @@ function checkIssued(der: Buffer, caPem: string, keyPem: string, nodeName: strin
   return cert.toString();
 }
 
-async function requestCert(o: { url: URL; caPem: string; nodeName: string; timeoutMs: number; jwt?: string; cert?: string; key?: string }): Promise<{ certPem: string; keyPem: string }> {
+async function requestCert(o: { url: URL; caPem: string; nodeName: string; timeoutMs: number; jwt?: string; cert?: string; key?: string; agent?: Agent }): Promise<{ certPem: string; keyPem: string }> {
   const { csrDer, keyPem } = await createNodeCSR(o.nodeName);
   const headers: Record<string, string> = { NodeName: o.nodeName };
   if (o.jwt) headers.Authorization = `Bearer ${o.jwt}`;
-  const res = await cloudGet(o.url, { ca: o.caPem, cert: o.cert, key: o.key, headers, body: csrDer, timeoutMs: o.timeoutMs });
+  const res = await cloudGet(o.url, { ca: o.caPem, cert: o.cert, key: o.key, headers, body: csrDer, timeoutMs: o.timeoutMs, ...(o.agent ? { agent: o.agent } : {}) });
   if (res.status !== 200) throw refusal(res, o.jwt ? 'token' : 'certificate');
   return { certPem: checkIssued(res.body, o.caPem, keyPem, o.nodeName), keyPem };
 }
@@ -135,9 +136,9 @@ export async function fetchTrustedCA(o: { certServer: string; token: string; tim
 }
 
 /** A new key and a token-authenticated certificate for it, kept in memory (hollow nodes write nothing). */
-export async function requestEdgeCert(o: { certServer: string; token: string; nodeName: string; caPem: string; timeoutMs?: number }): Promise<{ certPem: string; keyPem: string }> {
+export async function requestEdgeCert(o: { certServer: string; token: string; nodeName: string; caPem: string; timeoutMs?: number; agent?: Agent }): Promise<{ certPem: string; keyPem: string }> {
   const { jwt } = splitToken(o.token);
-  return requestCert({ url: certServerUrl(o.certServer, '/edge.crt'), caPem: o.caPem, nodeName: o.nodeName, timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, jwt });
+  return requestCert({ url: certServerUrl(o.certServer, '/edge.crt'), caPem: o.caPem, nodeName: o.nodeName, timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, jwt, ...(o.agent ? { agent: o.agent } : {}) });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { request } from 'node:https';
+import { request, type Agent } from 'node:https';
 import { ApiError } from '@kedge/api';
 
 export interface CloudGetOptions {
@@ -10,6 +10,8 @@ export interface CloudGetOptions {
   headers?: Record<string, string>;
   body?: Uint8Array;
   timeoutMs: number;
+  /** A keep-alive agent lets many requests share one TLS session (hollow nodes); default: a new connection. */
+  agent?: Agent;
 }
 
 export interface CloudResponse {
@@ -34,7 +36,7 @@ export function cloudGet(url: URL, o: CloudGetOptions): Promise<CloudResponse> {
     const req = request(url, {
       method: 'GET',
       headers,
-      agent: false,
+      agent: o.agent ?? false,
       rejectUnauthorized: o.ca !== undefined,
       ...(o.ca !== undefined ? { ca: o.ca } : {}),
       ...(o.cert !== undefined ? { cert: o.cert, key: o.key } : {}),

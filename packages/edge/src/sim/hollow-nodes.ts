@@ -1,3 +1,4 @@
+import { Agent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type KubeObject } from '@kedge/api';
 import type { Logger } from '@kedge/core';
@@ -77,6 +78,17 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
   const concurrency = o.concurrency ?? 16;
   const spreadMs = o.joinSpreadMs ?? o.count * 2;
   const caPem = await fetchTrustedCA({ certServer, token: o.token });
+  // One keep-alive agent for all certificate requests: a TLS handshake per join cost both processes more
+  // than the signing itself (profile, docs/benchmarks.md round 4). The CA is pinned per request as before.
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, ca: caPem });
+  // Each node gets its own AbortSignal, aborted from one listener on o.signal: Node's EventTarget scans its
+  // listener list on every add/remove, so thousands of nodes × several listeners on one shared signal made
+  // every dial and sleep O(nodes) (2.8 s of the hollow process's CPU at 2 000 nodes).
+  const nodeAborts = new Set<AbortController>();
+  const abortAll = (): void => {
+    for (const ac of nodeAborts) ac.abort(o.signal.reason);
+  };
+  o.signal.addEventListener('abort', abortAll, { once: true });
   const p: HollowProgress = { total: o.count, joined: 0, connected: 0, registered: 0, failed: 0 };
   const hubs: EdgeHub[] = [];
   const registered: Array<() => boolean> = [];
@@ -94,7 +106,7 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
     let cert: { certPem: string; keyPem: string } | undefined;
     for (let attempt = 0; !cert && !o.signal.aborted; attempt++) {
       try {
-        cert = await requestEdgeCert({ certServer, token: o.token, nodeName: name, caPem });
+        cert = await requestEdgeCert({ certServer, token: o.token, nodeName: name, caPem, agent });
       } catch (err) {
         log.warn({ node: name, err: (err as Error).message, attempt }, 'certificate request failed');
         if (attempt >= 4) {
@@ -125,8 +137,11 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
     });
     hubs.push(hub);
     registered.push(() => store.get('node', undefined, name) !== undefined);
+    const nodeAbort = new AbortController();
+    nodeAborts.add(nodeAbort);
+    if (o.signal.aborted) nodeAbort.abort(o.signal.reason);
     running.push(
-      Promise.all([hub.start(o.signal), meta.start(o.signal), status.start(o.signal)])
+      Promise.all([hub.start(nodeAbort.signal), meta.start(nodeAbort.signal), status.start(nodeAbort.signal)])
         .then(() => store.close())
         .catch((err) => log.error({ err, node: name }, 'hollow node failed')),
     );
@@ -156,6 +171,8 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
     await Promise.all(running);
   } finally {
     clearInterval(ticker);
+    agent.destroy();
+    o.signal.removeEventListener('abort', abortAll);
   }
   progress();
   log.info({ nodes: hubs.length }, 'hollow nodes stopped');
