@@ -16,26 +16,41 @@ const seconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z
 export class NodeHandlers {
   constructor(private readonly d: NodeHandlerDeps) {}
 
-  /** Registration (`insert {ns}/node/{name}`): create with the edge role labels, or merge labels/status. */
+  /**
+   * Registration (`insert {ns}/node/{name}`): create with the edge role labels and the reported status, or
+   * merge labels/status. One write per registration where possible: Node create keeps status (kubelet
+   * registers that way), and a re-registering node whose labels are already set skips the label patch —
+   * a CloudCore restart re-registers every node at once (docs/benchmarks.md, CloudHub round 4).
+   */
   async register(node: string, content: unknown): Promise<KubeObject> {
     const incoming = asObject(content, 'node');
     const labels = { ...(incoming.metadata?.labels ?? {}), [wellKnown.edgeRoleLabel]: '', [wellKnown.agentRoleLabel]: '' };
-    const status = incoming.status && typeof incoming.status === 'object' ? incoming.status : undefined;
-    let stored: KubeObject;
-    try {
-      stored = await this.d.client.create(R.nodes, {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: { name: node, labels, ...(incoming.metadata?.annotations ? { annotations: incoming.metadata.annotations } : {}) },
-        spec: incoming.spec ?? {},
-        ...(status ? { status } : {}),
-      });
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-      stored = await this.d.client.patch(R.nodes, undefined, node, 'merge', { metadata: { labels } });
+    const reported = incoming.status && typeof incoming.status === 'object' ? (incoming.status as Record<string, unknown>) : undefined;
+    const cached = this.d.placement.nodes.get(node);
+    let stored: KubeObject | undefined;
+    if (!cached) {
+      try {
+        stored = await this.d.client.create(R.nodes, {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name: node, labels, ...(incoming.metadata?.annotations ? { annotations: incoming.metadata.annotations } : {}) },
+          spec: incoming.spec ?? {},
+          ...(reported ? { status: this.freshStatus(undefined, reported) } : {}),
+        });
+        // A server that drops status on create (a status subresource) gets it written explicitly.
+        if (reported && !stored.status?.conditions) stored = await this.writeStatus(node, stored, reported);
+        return withKind(stored);
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
     }
-    // A create may drop status (it is a subresource), so write what the edge reported explicitly.
-    if (status) stored = await this.writeStatus(node, stored, status);
+    const cur = cached ?? stored;
+    if (!cur || Object.entries(labels).some(([k, v]) => cur.metadata.labels?.[k] !== v)) {
+      stored = await this.d.client.patch(R.nodes, undefined, node, 'merge', { metadata: { labels } });
+    } else {
+      stored = cur;
+    }
+    if (reported) stored = await this.writeStatus(node, stored, reported);
     return withKind(stored);
   }
 
@@ -95,8 +110,14 @@ export class NodeHandlers {
   }
 
   private async writeStatus(node: string, cur: KubeObject, reported: Record<string, unknown>): Promise<KubeObject> {
+    const status = this.freshStatus(cur, reported);
+    return withKind(await this.d.client.patch(R.nodes, undefined, node, 'merge', { status }, { subresource: 'status' }));
+  }
+
+  /** The reported status with stale condition heartbeats set to now and the cloud's daemonEndpoints kept. */
+  private freshStatus(cur: KubeObject | undefined, reported: Record<string, unknown>): Record<string, unknown> {
     const now = this.d.now();
-    const status = structuredClone(reported) as Record<string, unknown>;
+    const status = structuredClone(reported);
     if (Array.isArray(status.conditions)) {
       for (const c of status.conditions as Array<Record<string, unknown>>) {
         const t = typeof c.lastHeartbeatTime === 'string' ? Date.parse(c.lastHeartbeatTime) : NaN;
@@ -104,8 +125,8 @@ export class NodeHandlers {
       }
     }
     // The kubelet endpoint port may have been set in the cloud (stream tunnel); the edge's value loses.
-    if (cur.status?.daemonEndpoints) status.daemonEndpoints = cur.status.daemonEndpoints;
-    return withKind(await this.d.client.patch(R.nodes, undefined, node, 'merge', { status }, { subresource: 'status' }));
+    if (cur?.status?.daemonEndpoints) status.daemonEndpoints = cur.status.daemonEndpoints;
+    return status;
   }
 }
 

@@ -49,6 +49,23 @@ test('registration creates the Node with the edge labels and the reported status
   }
 });
 
+test('registration is one write: create keeps the status; an unchanged re-registration writes only status', async () => {
+  const { h, hub, stop } = await setup();
+  try {
+    h.client.reset();
+    const status = { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: '2020-01-01T00:00:00Z' }] };
+    await hub.request('n2', edgeMsg('insert', 'default/node/n2', { metadata: { name: 'n2', labels: { zone: 'z' } }, status }));
+    assert.equal(h.client.writes().length, 1, JSON.stringify(h.client.writes()));
+    assert.equal(h.client.peek(R.nodes, undefined, 'n2')!.status.conditions[0].lastHeartbeatTime, '2026-03-01T12:00:00Z', 'stale heartbeat refreshed on create');
+    await waitFor(() => h.client.peek(R.nodes, undefined, 'n2') !== undefined && h.informers.informer(R.nodes).get('n2') !== undefined, 'node cached');
+    h.client.reset();
+    await hub.request('n2', edgeMsg('insert', 'default/node/n2', { metadata: { name: 'n2', labels: { zone: 'z' } }, status }));
+    assert.deepEqual(h.client.writes().map((w) => w.subresource), ['status']);
+  } finally {
+    await stop();
+  }
+});
+
 test('nodestatus updates /status, refreshing stale heartbeats and keeping daemonEndpoints; replies only when sync', async () => {
   const { h, hub, stop } = await setup();
   try {
