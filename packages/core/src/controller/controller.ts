@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { objectKey, getControllerOf, isAlreadyExists, isConflict, isNotFound, type KubeObject } from '@kedge/api';
 import type { Logger } from 'pino';
 import type { Module } from '../module/module.js';
@@ -109,7 +109,9 @@ export class Controller implements Module {
 
   /** One reconcile of `key` with the queue bookkeeping; exposed for tests that drive a controller by hand. */
   async processOne(key: string, signal: AbortSignal): Promise<void> {
-    const log = this.log.child({ key, reconcileId: randomBytes(4).toString('hex') });
+    // randomUUID draws from a buffered pool; randomBytes(4) was a synchronous RNG call per reconcile (1.5 s of the API
+    // server's CPU during a 2 000-node join, docs/benchmarks.md CloudHub round 4).
+    const log = this.log.child({ key, reconcileId: randomUUID().slice(0, 8) });
     try {
       const res = await this.reconciler.reconcile(key, signal);
       this.queue.forget(key);
