@@ -5,7 +5,8 @@ import type { Logger, Module } from '@kedge/core';
 import type { EdgeLink } from './types.js';
 import { createBackoff, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { createTokenBucket } from './token-bucket.js';
-import { dialCloudHub, UpgradeRefusedError, type EdgeTls } from './dial.js';
+import type { SecureContext } from 'node:tls';
+import { dialCloudHub, secureContextFor, UpgradeRefusedError, type EdgeTls } from './dial.js';
 
 export const DEFAULT_PROJECT_ID = 'e632aba927ea4ac2b575ec1603d56f10';
 
@@ -103,6 +104,14 @@ export function createEdgeHub(opts: EdgeHubOptions): EdgeHub {
   let pumpTimer: NodeJS.Timeout | undefined;
   let started = false;
   let forced = false;
+  // Reused while the certificates are the same strings: a reconnect storm then costs no context rebuilds.
+  let tlsCache: { tls: EdgeTls; ctx: SecureContext } | undefined;
+  const contextFor = (tls: EdgeTls): SecureContext => {
+    const c = tlsCache;
+    if (c && c.tls.caPem === tls.caPem && c.tls.certPem === tls.certPem && c.tls.keyPem === tls.keyPem) return c.ctx;
+    tlsCache = { tls, ctx: secureContextFor(tls) };
+    return tlsCache.ctx;
+  };
   const st = { connects: 0, disconnects: 0, dialFailures: 0, sent: 0, received: 0, invalidFrames: 0, dropped: 0 };
 
   const write = (ws: WebSocket, msg: Message): void => {
@@ -260,7 +269,7 @@ export function createEdgeHub(opts: EdgeHubOptions): EdgeHub {
       let ws: WebSocket | undefined;
       try {
         const tls = typeof opts.tls === 'function' ? opts.tls() : opts.tls;
-        ws = await dialCloudHub({ server: opts.server, nodeName: opts.nodeName, projectId, tls, handshakeTimeoutMs, maxPayload: opts.maxFrameBytes ?? 32 << 20 }, signal);
+        ws = await dialCloudHub({ server: opts.server, nodeName: opts.nodeName, projectId, tls, secureContext: contextFor(tls), handshakeTimeoutMs, maxPayload: opts.maxFrameBytes ?? 32 << 20 }, signal);
       } catch (err) {
         if (signal.aborted) break;
         st.dialFailures++;
