@@ -1,4 +1,4 @@
-import { Op, R, isNotFound, type KubeObject } from '@kedge/api';
+import { Op, R, isNotFound, objectKey, type KubeObject } from '@kedge/api';
 import type { Informer, InformerFactory, KubeClient, Module } from '@kedge/core';
 import type { Logger } from 'pino';
 import type { CloudHub } from '../cloudhub/types.js';
@@ -43,11 +43,23 @@ export class SyncController implements Module {
   private readonly now: () => number;
   private readonly handed = new Map<string, { what: string; at: number }>();
   private running: Promise<void> = Promise.resolve();
+  /**
+   * node → informer keys of its syncs. A connect checks only that node's syncs: scanning all of them per
+   * connect made a reconnect storm O(nodes × syncs) (docs/benchmarks.md, CloudHub round 4).
+   */
+  private readonly byNode = new Map<string, Set<string>>();
 
   constructor(private readonly o: SyncControllerOptions) {
     this.log = o.log.child({ module: 'synccontroller' });
     this.objectSyncs = o.informers.informer(R.objectsyncs);
     this.clusterObjectSyncs = o.informers.informer(R.clusterobjectsyncs);
+    for (const inf of [this.objectSyncs, this.clusterObjectSyncs]) {
+      inf.on({
+        add: (obj) => this.index(obj, true),
+        update: (_old, obj) => this.index(obj, true),
+        delete: (obj) => this.index(obj, false),
+      });
+    }
     this.periodMs = o.periodMs ?? 5000;
     this.resendAfterMs = o.resendAfterMs ?? 30_000;
     this.now = o.now ?? Date.now;
@@ -63,7 +75,7 @@ export class SyncController implements Module {
     }
     this.o.hub.onConnection((node, event) => {
       if (event !== 'connected' || signal.aborted) return;
-      for (const k of [...this.handed.keys()]) if (parseSyncName(k)?.node === node) this.handed.delete(k);
+      for (const sync of this.syncsOf(node)) this.handed.delete(sync.metadata.name!);
       this.schedule(node);
     });
     this.log.info({ periodMs: this.periodMs }, 'sync controller started');
@@ -75,6 +87,30 @@ export class SyncController implements Module {
     await this.running;
   }
 
+  private index(sync: KubeObject, present: boolean): void {
+    const id = parseSyncName(sync.metadata.name ?? '');
+    if (!id) return;
+    const key = objectKey(sync);
+    let keys = this.byNode.get(id.node);
+    if (present) {
+      if (!keys) this.byNode.set(id.node, (keys = new Set()));
+      keys.add(key);
+    } else if (keys) {
+      keys.delete(key);
+      if (keys.size === 0) this.byNode.delete(id.node);
+    }
+  }
+
+  /** The node's syncs from the informer caches (ObjectSyncs are namespaced, ClusterObjectSyncs not). */
+  private syncsOf(node: string): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const key of this.byNode.get(node) ?? []) {
+      const sync = key.includes('/') ? this.objectSyncs.get(key) : this.clusterObjectSyncs.get(key);
+      if (sync) out.push(sync);
+    }
+    return out;
+  }
+
   /** Runs passes one after another so a connect during a periodic pass cannot interleave with it. */
   private schedule(node?: string): void {
     this.running = this.running.then(() => this.pass(node)).catch((err) => this.log.warn({ err }, 'sync pass failed'));
@@ -84,7 +120,8 @@ export class SyncController implements Module {
   async pass(onlyNode?: string): Promise<void> {
     const seen = new Set<string>();
     const deleted = new Map<string, boolean>();
-    for (const sync of [...this.objectSyncs.list(), ...this.clusterObjectSyncs.list()]) {
+    const syncs = onlyNode === undefined ? [...this.objectSyncs.list(), ...this.clusterObjectSyncs.list()] : this.syncsOf(onlyNode);
+    for (const sync of syncs) {
       const name = sync.metadata.name!;
       const id = parseSyncName(name);
       if (!id || (onlyNode !== undefined && id.node !== onlyNode)) continue;
