@@ -1,3 +1,4 @@
+import { ApiError } from '@kedge/api';
 import { Controller, type EventRecorder, type InformerFactory, type KubeClient, type Module } from '@kedge/core';
 import type { Logger } from 'pino';
 import type { CloudHub } from '../cloudhub/types.js';
@@ -43,6 +44,7 @@ export function createEdgeController(o: EdgeControllerOptions): Module {
 
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const gate = createUpstreamGate(o.upstreamConcurrency ?? 64);
   const upstream = new Upstream({
     client: o.client,
     hub: o.hub,
@@ -51,7 +53,7 @@ export function createEdgeController(o: EdgeControllerOptions): Module {
     authorizer: new NodeAuthorizer(placement, o.client),
     nodes: new NodeHandlers({ client: o.client, placement, now: o.now ?? Date.now, nodeStatusRefreshMs: o.nodeStatusRefreshMs ?? 10_000 }),
     ready,
-    gate: createUpstreamGate(o.upstreamConcurrency ?? 64),
+    gate,
   });
   // handle() answers its own failures; this only keeps a bug there from becoming an unhandled rejection (a crash).
   o.hub.onUpstream((node, msg) => void upstream.handle(node, msg).catch((err: unknown) => log.error({ err, node, resource: msg.route.resource }, 'upstream message handler failed')));
@@ -72,6 +74,7 @@ export function createEdgeController(o: EdgeControllerOptions): Module {
       // Reconciling before the caches are complete could miss which nodes are edge nodes.
       markReady();
       await controller.start(signal);
+      gate.close(new ApiError('ServiceUnavailable', 'cloudcore is shutting down'));
     },
   };
 }

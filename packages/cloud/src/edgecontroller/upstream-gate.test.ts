@@ -48,3 +48,21 @@ test('a failing job rejects all its waiters and frees its slot', async () => {
   assert.equal(await gate.run(async () => 'next'), 'next');
   assert.throws(() => createUpstreamGate(0), /positive integer/);
 });
+
+test('close refuses queued and later work; running work completes', async () => {
+  const gate = createUpstreamGate(1);
+  let release!: () => void;
+  const running = gate.run(() => new Promise<string>((r) => (release = () => r('ran'))));
+  const queuedA = gate.run(async () => 'a');
+  const queuedB = gate.run(async () => 'b', 'lease/n1');
+  const reason = new Error('shutting down');
+  gate.close(reason);
+  assert.equal(gate.queued, 0);
+  await assert.rejects(queuedA, reason);
+  await assert.rejects(queuedB, reason);
+  await assert.rejects(gate.run(async () => 'late'), reason);
+  release();
+  assert.equal(await running, 'ran');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(gate.active, 0);
+});

@@ -9,6 +9,12 @@
  */
 export interface UpstreamGate {
   run<T>(work: () => Promise<T>, coalesce?: string): Promise<T>;
+  /**
+   * Refuses queued and later work with `reason` (running work finishes). At shutdown a backlog of lease
+   * writes for nodes that are being disconnected only delays the ObjectSync flush behind it in the API
+   * client; the edges send them again after reconnecting.
+   */
+  close(reason: Error): void;
   /** Queued, not yet started. */
   readonly queued: number;
   readonly active: number;
@@ -26,6 +32,7 @@ export function createUpstreamGate(limit: number): UpstreamGate {
   let head = 0;
   const pending = new Map<string, Job>();
   let active = 0;
+  let closed: Error | undefined;
 
   const pump = (): void => {
     while (active < limit && head < queue.length) {
@@ -49,6 +56,7 @@ export function createUpstreamGate(limit: number): UpstreamGate {
 
   return {
     run<T>(work: () => Promise<T>, key?: string): Promise<T> {
+      if (closed) return Promise.reject(closed);
       return new Promise<T>((resolve, reject) => {
         const waiter = { resolve: resolve as (v: unknown) => void, reject };
         const queuedJob = key === undefined ? undefined : pending.get(key);
@@ -62,6 +70,14 @@ export function createUpstreamGate(limit: number): UpstreamGate {
         queue.push(job);
         pump();
       });
+    },
+    close(reason) {
+      closed = reason;
+      const refused = queue.slice(head);
+      queue.length = 0;
+      head = 0;
+      pending.clear();
+      for (const job of refused) for (const w of job.waiters) w.reject(reason);
     },
     get queued() { return queue.length - head; },
     get active() { return active; },
