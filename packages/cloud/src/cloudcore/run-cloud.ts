@@ -21,7 +21,11 @@ export async function runCloud(cfg: CloudConfig, kubeconfig: string, log: Logger
   } catch (err) {
     throw new UserError(`kubeconfig ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
-  const client = createKubeClient({ ...conn, userAgent: COMPONENT });
+  // Every node renews its Lease every 10 s (0.1 writes/s each, 500/s at 5 000 nodes) on top of registrations,
+  // status and ObjectSync writes; the client's default 200 QPS capped the whole upstream below that, so
+  // registrations and renewals queued and nodes fell NotReady (docs/benchmarks.md, CloudHub round 4).
+  const qps = Math.max(200, cfg.cloudcore.cloudHub.nodeLimit / 4);
+  const client = createKubeClient({ ...conn, userAgent: COMPONENT, qps, burst: qps * 2 });
   try {
     await ensureCloudCoreResources(client, log.child({ module: 'setup' }), signal);
   } catch (err) {
