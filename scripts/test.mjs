@@ -33,6 +33,8 @@ if (files.length === 0) {
   console.error('test: no test files found under dist/ (did the build run?)');
   process.exit(1);
 }
-const args = ['--enable-source-maps', '--test', '--test-concurrency=2', ...files];
+// --test-force-exit: a test file whose cleanup failed must not keep the whole run waiting on a stray handle;
+// --test-timeout: a stuck test fails after 5 minutes instead of hanging CI.
+const args = ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=300000', ...files];
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, KEDGE_REPO_ROOT: root } });
 process.exit(r.status ?? 1);
