@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Agent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type KubeObject } from '@kedge/api';
@@ -85,10 +86,15 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
   // listener list on every add/remove, so thousands of nodes × several listeners on one shared signal made
   // every dial and sleep O(nodes) (2.8 s of the hollow process's CPU at 2 000 nodes).
   const nodeAborts = new Set<AbortController>();
+  // The join workers' sleeps listen here rather than on the caller's signal (more than its 10-listener warning).
+  const joining = new AbortController();
+  setMaxListeners(0, joining.signal);
   const abortAll = (): void => {
+    joining.abort(o.signal.reason);
     for (const ac of nodeAborts) ac.abort(o.signal.reason);
   };
   o.signal.addEventListener('abort', abortAll, { once: true });
+  if (o.signal.aborted) abortAll();
   const p: HollowProgress = { total: o.count, joined: 0, connected: 0, registered: 0, failed: 0 };
   const hubs: EdgeHub[] = [];
   const registered: Array<() => boolean> = [];
@@ -113,7 +119,7 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
           p.failed++;
           return;
         }
-        await sleep(500 * 2 ** attempt, undefined, { signal: o.signal }).catch(() => {});
+        await sleep(500 * 2 ** attempt, undefined, { signal: joining.signal }).catch(() => {});
       }
     }
     if (!cert || o.signal.aborted) return;
@@ -156,7 +162,7 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
       while (!o.signal.aborted && next < o.count) {
         const i = next++;
         const at = t0 + (spreadMs * i) / o.count + Math.random() * Math.min(50, spreadMs / o.count);
-        if (at > Date.now()) await sleep(at - Date.now(), undefined, { signal: o.signal }).catch(() => {});
+        if (at > Date.now()) await sleep(at - Date.now(), undefined, { signal: joining.signal }).catch(() => {});
         if (o.signal.aborted) break;
         await startNode(i);
       }
