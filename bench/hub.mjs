@@ -4,7 +4,7 @@
 //  (b) N hollow nodes join a CloudCore (`kedge cloud`) in front of a `kedge server --disable-cloudcore`:
 //      time to all Ready, CloudCore RSS per node (and API server + CloudCore combined), p99 pod dispatch;
 //  (c) reconnect storm: restart CloudCore under N nodes: time to all back, objects written during resync.
-//   node bench/hub.mjs [--phases a,b,c] [--nodes 5000] [--pods 2000] [--edges 100] [--messages 200] [--payload-bytes 1024]
+//   node bench/hub.mjs [--phases a,b,c] [--nodes 5000] [--pods 2000] [--edges 100] [--messages 200] [--payload-bytes 1024] [--profile DIR]
 // Quick run: node bench/hub.mjs --nodes 200 --pods 200 --messages 50
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
