@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Self time by function and by file from V8 .cpuprofile files (bench/hub.mjs --profile DIR).
-//   node bench/cpuprofile-top.mjs [--top 25] FILE.cpuprofile...
+//   node bench/cpuprofile-top.mjs [--top 25] [--from S] [--to S] FILE.cpuprofile...
+// --from/--to keep only samples in that window (seconds since the profile started), e.g. a ramp or a shutdown.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' }, from: { type: 'string', default: '0' }, to: { type: 'string', default: 'Infinity' } }, allowPositionals: true });
 const TOP = Number(values.top);
 
 function summarise(file) {
@@ -13,7 +14,14 @@ function summarise(file) {
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const selfUs = new Map();
   // timeDeltas[i] is the time before samples[i]; attribute it to that sample's node.
-  for (let i = 0; i < prof.samples.length; i++) selfUs.set(prof.samples[i], (selfUs.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i] ?? 0));
+  const fromUs = Number(values.from) * 1e6;
+  const toUs = Number(values.to) * 1e6;
+  let at = 0;
+  for (let i = 0; i < prof.samples.length; i++) {
+    at += prof.timeDeltas[i] ?? 0;
+    if (at < fromUs || at > toUs) continue;
+    selfUs.set(prof.samples[i], (selfUs.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i] ?? 0));
+  }
   const fn = new Map();
   const files = new Map();
   let total = 0;
