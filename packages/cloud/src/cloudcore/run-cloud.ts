@@ -3,6 +3,7 @@ import { cloudCoreCacheTransforms } from './cache-transforms.js';
 import { createEventRecorder, createInformerFactory, createKubeClient, loadKubeconfig, runModules, type KubeClientConfig, type Logger } from '@kedge/core';
 import { UserError } from '../server/errors.js';
 import type { CloudConfig } from './cloud-config.js';
+import type { CloudCoreConfig } from './config.js';
 import { ensureCloudCoreResources } from './ensure-crds.js';
 import { runCloudCore } from './run-cloud-core.js';
 
@@ -21,11 +22,7 @@ export async function runCloud(cfg: CloudConfig, kubeconfig: string, log: Logger
   } catch (err) {
     throw new UserError(`kubeconfig ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
-  // Every node renews its Lease every 10 s (0.1 writes/s each, 500/s at 5 000 nodes) on top of registrations,
-  // status and ObjectSync writes; the client's default 200 QPS capped the whole upstream below that, so
-  // registrations and renewals queued and nodes fell NotReady (docs/benchmarks.md, CloudHub round 4).
-  const qps = Math.max(200, cfg.cloudcore.cloudHub.nodeLimit / 4);
-  const client = createKubeClient({ ...conn, userAgent: COMPONENT, qps, burst: qps * 2 });
+  const client = createKubeClient({ ...conn, userAgent: COMPONENT, ...cloudCoreClientLimits(cfg.cloudcore) });
   try {
     await ensureCloudCoreResources(client, log.child({ module: 'setup' }), signal);
   } catch (err) {
@@ -49,4 +46,15 @@ export async function runCloud(cfg: CloudConfig, kubeconfig: string, log: Logger
   ], signal, log);
   await Promise.race([recorder.flush(), new Promise<void>((r) => setTimeout(r, 2_000).unref())]);
   log.info('kedge cloud stopped');
+}
+
+/**
+ * CloudCore's API client rate limit, sized by the fleet: every node renews its Lease every 10 s (0.1
+ * writes/s each, 500/s at 5 000 nodes) on top of registrations, status and ObjectSync writes; the client's
+ * default 200 QPS capped the whole upstream below that, so registrations and renewals queued and nodes
+ * fell NotReady (docs/benchmarks.md, CloudHub round 4).
+ */
+export function cloudCoreClientLimits(cfg: CloudCoreConfig): { qps: number; burst: number } {
+  const qps = Math.max(200, cfg.cloudHub.nodeLimit / 4);
+  return { qps, burst: qps * 2 };
 }

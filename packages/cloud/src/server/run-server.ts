@@ -15,6 +15,7 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { listen, serverUrl } from './listen.js';
 import { UserError } from './errors.js';
 import { runCloudCore } from '../cloudcore/run-cloud-core.js';
+import { cloudCoreClientLimits } from '../cloudcore/run-cloud.js';
 
 const COMPONENT = 'kedge-controller-manager';
 const CLOUDCORE = 'kedge-cloudcore';
@@ -101,7 +102,7 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
     if (cfg.cloudcore.enable) {
       // Its own loopback client: edge traffic gets its own rate limit and user agent, and like every other
       // component CloudCore reaches the state only through the API.
-      const ccClient = createKubeClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: CLOUDCORE });
+      const ccClient = createKubeClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: CLOUDCORE, ...cloudCoreClientLimits(cfg.cloudcore) });
       const ccRecorder = createEventRecorder(ccClient, CLOUDCORE, log);
       modules.push({ name: 'cloudcore', start: (s) => runCloudCore(cfg.cloudcore, { client: ccClient, informers, recorder: ccRecorder, log }, s, out).finally(() => Promise.race([ccRecorder.flush(), delay(2_000)])) });
     }
