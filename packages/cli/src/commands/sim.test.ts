@@ -75,7 +75,15 @@ test('three hollow nodes turn Ready and report a pod bound to one of them Runnin
       assert.equal(n.metadata.labels?.['node-role.kubernetes.io/edge'], '');
       assert.equal(n.metadata.labels?.['kubernetes.io/hostname'], n.metadata.name);
     }
-    const lease = await client.get(R.leases, 'kube-node-lease', 'hollow-1');
+    // Registration carries a Ready status, so the Lease (renewed on its own timer) may land just after it.
+    const lease = await waitUntil('hollow-1 lease', async () => {
+      try {
+        return await client.get(R.leases, 'kube-node-lease', 'hollow-1');
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    }, 20_000);
     assert.equal(lease.spec.holderIdentity, 'hollow-1');
 
     await client.create(R.pods, {
