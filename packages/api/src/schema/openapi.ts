@@ -148,6 +148,12 @@ class DocBuilder {
       this.paths[path] = { parameters: params, post: this.op('post', id('create'), `create eviction of a ${r.kind}`, egvk, write, responses(['200', '201', '202'], eviction), this.body(eviction)) };
       return;
     }
+    if (sub === 'token') {
+      const tokenRequest: JSONSchema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+      const tgvk = { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
+      this.paths[path] = { parameters: params, post: this.op('post', id('create'), `create token of a ${r.kind}`, tgvk, write, responses(['200', '201', '202'], tokenRequest), this.body(tokenRequest)) };
+      return;
+    }
     const text: JSONSchema = { type: 'string' };
     if (sub === 'log') {
       this.paths[path] = { parameters: params, get: this.op('get', id('read'), `read log of the specified ${r.kind}`, gvk, [], responses(['200'], text, ['text/plain'])) };

@@ -11,6 +11,7 @@ const subVerbs: Record<string, string[]> = {
   eviction: ['create'],
   log: ['get'],
   exec: ['create', 'get'],
+  token: ['create'],
 };
 
 function subKind(def: ResourceDef, sub: string): { group: string; version: string; kind: string } {
@@ -20,6 +21,7 @@ function subKind(def: ResourceDef, sub: string): { group: string; version: strin
     case 'eviction': return { group: 'policy', version: 'v1', kind: 'Eviction' };
     case 'log': return { group: '', version: 'v1', kind: 'Pod' };
     case 'exec': return { group: '', version: 'v1', kind: 'PodExecOptions' };
+    case 'token': return { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
     default: return { group: def.group, version: def.version, kind: def.kind };
   }
 }

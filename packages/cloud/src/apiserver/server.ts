@@ -24,6 +24,7 @@ import { route } from './router.js';
 import { methodNotAllowed, notFoundPath, toApiError, writeJson, writeStatus } from './status.js';
 import type { ApiServer, ApiServerOptions } from './types.js';
 import { WatchHub, serveWatch } from './watch-stream.js';
+import { createServiceAccountTokenAuthenticator, handleTokenRequest, type ServiceAccountTokenOptions } from './sa-token/index.js';
 
 const builtinNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const healthPaths = new Set(['/healthz', '/livez', '/readyz']);
@@ -32,6 +33,8 @@ export interface ApiServerExtras {
   authorizer?: Authorizer;
   /** Injectable clock for tests. */
   now?: () => Date;
+  /** Enables `serviceaccounts/token` and bearer ServiceAccount JWTs (tried after `authenticator`, like upstream's x509-first chain). */
+  serviceAccountTokens?: ServiceAccountTokenOptions;
 }
 
 export function createApiServer(opts: ApiServerOptions & ApiServerExtras): ApiServer {
@@ -53,6 +56,8 @@ export function createApiServer(opts: ApiServerOptions & ApiServerExtras): ApiSe
     now: opts.now ?? (() => new Date()),
   };
   const authorizer = opts.authorizer ?? allowAll;
+  const saAuth = opts.serviceAccountTokens ? createServiceAccountTokenAuthenticator(core, opts.serviceAccountTokens) : undefined;
+  const authenticate = async (req: IncomingMessage) => opts.authenticator.authenticate(req) ?? (await saAuth?.authenticate(req));
   const crds = new CrdRegistry(opts.backend, registry, log);
   const openapi = new OpenApiDocs(registry);
   let isReady = false;
@@ -130,6 +135,7 @@ export function createApiServer(opts: ApiServerOptions & ApiServerExtras): ApiSe
       case 'scale GET': case 'scale PUT': return handleScale(ctx, r);
       case 'binding POST': return handleBinding(ctx, r);
       case 'eviction POST': return handleEviction(ctx, r);
+      case 'token POST': return handleTokenRequest(ctx, r, opts.serviceAccountTokens);
       case 'log GET': return handleLogs(ctx, r);
       case 'exec GET': case 'exec POST': throw new ApiError('BadRequest', 'Upgrade request required');
       default: throw methodNotAllowed(method);
@@ -147,7 +153,7 @@ export function createApiServer(opts: ApiServerOptions & ApiServerExtras): ApiSe
       return;
     }
     if (path === '/version') return serveVersion(res);
-    const user = opts.authenticator.authenticate(req);
+    const user = await authenticate(req);
     if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
     await readyPromise;
     if (path === '/openapi/v3') return writeJson(res, 200, openapi.root());
@@ -209,7 +215,7 @@ export function createApiServer(opts: ApiServerOptions & ApiServerExtras): ApiSe
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const user = opts.authenticator.authenticate(req);
+    const user = await authenticate(req);
     if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
     await readyPromise;
     const rt = route(url.pathname, registry);

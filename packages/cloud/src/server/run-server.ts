@@ -9,7 +9,7 @@ import { createEventRecorder } from '@kedge/core/events/index.js';
 import { createApiServer, createAuthenticator } from '../apiserver/index.js';
 import { createBackend } from '../storage/index.js';
 import { createControllers } from '../controllers/index.js';
-import { ADMIN_GROUP, ADMIN_USER, loadOrCreateServerPKI } from '../pki/index.js';
+import { ADMIN_GROUP, ADMIN_USER, loadOrCreateServerPKI, loadOrCreateServiceAccountKey } from '../pki/index.js';
 import { enabledControllers, type ServerConfig } from './config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { listen, serverUrl } from './listen.js';
@@ -51,6 +51,7 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
     hosts: [apiCfg.bind, ...apiCfg.advertiseAddresses],
     log: log.child({ module: 'pki' }),
   }));
+  const saKey = await asUserError('service account key', async () => loadOrCreateServiceAccountKey(pki.dir));
 
   const backend = createBackend(cfg.storage.type === 'sqlite' ? { type: 'sqlite', path: cfg.storage.path } : { type: 'memory' }, log.child({ module: 'storage' }));
   await asUserError(`storage ${cfg.storage.type === 'sqlite' ? cfg.storage.path : 'memory'}`, () => backend.open());
@@ -73,6 +74,7 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
       maxBodyBytes: apiCfg.maxBodyBytes,
       compactIntervalMs: apiCfg.compactIntervalMs,
       compactMinRetain: apiCfg.compactMinRetain,
+      serviceAccountTokens: { key: saKey },
     });
     server.on('request', api.handleRequest);
     server.on('upgrade', api.handleUpgrade);
