@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { CloudHub } from '../cloudhub/types.js';
 import type { NodeAuthorizer } from './authorize.js';
 import { withTypeMeta, type Placement } from './placement.js';
+import { serviceAccountToken } from './service-account-token.js';
 import { asObject, parsePatch, type NodeHandlers } from './upstream-node.js';
 import type { UpstreamGate } from './upstream-gate.js';
 
@@ -103,6 +104,8 @@ export class Upstream {
         const cached = this.d.placement.lookup(type, r.namespace, r.name);
         return withTypeMeta(type, cached ?? (await this.d.client.get(type === 'secret' ? R.secrets : R.configmaps, r.namespace, r.name)));
       }
+      case `${ResType.serviceAccountToken}:${Op.query}`:
+        return serviceAccountToken(this.d.client, auth, node, r.namespace, r.name, msg.content);
       default:
         throw new ApiError('BadRequest', `unsupported operation "${op}" on resource type "${r.type}"`);
     }
