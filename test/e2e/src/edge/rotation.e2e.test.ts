@@ -60,6 +60,9 @@ async function ageEdgeCert(): Promise<string> {
   return pem;
 }
 
+const readySinceOf = (node: any): string | undefined =>
+  (node?.status?.conditions as { type: string; lastTransitionTime?: string }[] | undefined)?.find((c) => c.type === 'Ready')?.lastTransitionTime;
+
 function queryNode(h: EdgeHub) {
   const msg = newMessage({ source: Source.edged, group: Group.meta, operation: Op.query, resource: buildEdgeResource('default', ResType.node, NODE) });
   return h.request(msg, 5_000);
@@ -123,6 +126,8 @@ test('a due certificate is rotated and EdgeHub redials with it within 3 s', asyn
   const connects = hub.stats().connects;
   const accepted = hubProxy.stats().accepted;
   const eventsBefore = linkEvents.length;
+  const readySince = readySinceOf(await waitNodeReady(cloud.kube, NODE));
+  assert.ok(readySince, 'Ready has a lastTransitionTime');
 
   assert.equal(await rot.checkNow(), true);
   const now = readFiles();
@@ -149,7 +154,8 @@ test('a due certificate is rotated and EdgeHub redials with it within 3 s', asyn
   assert.ok(gapMs < 3_000, `link down for ${gapMs} ms`);
 
   await assertLinkServes();
-  await waitNodeReady(cloud.kube, NODE, 10_000);
+  // Ready throughout: the condition has not transitioned since before the rotation.
+  assert.equal(readySinceOf(await waitNodeReady(cloud.kube, NODE, 10_000)), readySince);
 
   // Right after, the fresh certificate is not due: nothing is touched and the link stays as it is.
   assert.equal(await rot.checkNow(), false);
