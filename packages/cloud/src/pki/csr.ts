@@ -3,7 +3,7 @@ import { ApiError } from '@kedge/api';
 import { derToPem, exportPrivateKeyPem, isPem, pemToDer } from './pem.js';
 import { generateKeyPair, signingAlgorithm, x509 } from './x509.js';
 import { sanExtension, subjectName, type CertUsage, type CertificateAuthority } from './ca.js';
-import { TAG, bytes, children, content, expect, oid, read, seq, text } from './der.js';
+import { TAG, bytes, children, content, expect, oid, read, seq, text } from '@kedge/core/der/index.js';
 import { encodeName, signLeafDer } from './leaf-signer.js';
 
 export interface CreateCSROptions {

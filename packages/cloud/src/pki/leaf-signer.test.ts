@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { isApiError } from '@kedge/api';
 import { createCA, createCSR, signCSR } from './index.js';
-import { children, read, time } from './der.js';
+import { children, read, time } from '@kedge/core/der/index.js';
 import { webcrypto, x509 } from './x509.js';
 
 test('a signed request verifies with node:crypto and carries usage, SAN and key identifiers', async () => {

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { CERT_BACKDATE_MS, randomSerial, type CertUsage, type CertificateAuthority } from './ca.js';
-import { TAG, bytes, children, content, expect, oid, read, seq, time, tlv } from './der.js';
+import { TAG, bytes, children, content, expect, oid, read, seq, time, tlv } from '@kedge/core/der/index.js';
 
 // Issues X.509 v3 leaves by writing the TBSCertificate DER directly and signing it with node:crypto.
 // Through @peculiar/x509 each certificate cost ~5 ms idle and ~30 ms under load (ASN.1 object model,

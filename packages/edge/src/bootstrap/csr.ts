@@ -1,6 +1,6 @@
 import { generateKeyPair, sign } from 'node:crypto';
 import { promisify } from 'node:util';
-import { oid, seq, tlv } from './der.js';
+import { oid, seq, tlv } from '@kedge/core/der/index.js';
 
 const generateEcKey = promisify(generateKeyPair);
 const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
