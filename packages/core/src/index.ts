@@ -7,3 +7,4 @@ export * from './work-queue/index.js';
 export * from './informer/index.js';
 export * from './http-client/index.js';
 export * from './events/index.js';
+export * from './config/index.js';

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { deepFreeze, mergeLayers, parseConfig, readYamlConfig } from '@kedge/core';
 import { z } from 'zod';
 import { UserError } from './errors.js';
 import { cloudcoreSchema, type CloudCoreConfig } from '../cloudcore/config.js';
@@ -88,14 +87,10 @@ export type ConfigOverrides = { [K in keyof ServerConfig]?: Partial<Record<strin
 export function parseLayers<T>(schema: z.ZodType<T>, opts: { file?: string | undefined; flags?: object | undefined; stderrIsTTY?: boolean | undefined }): T {
   const layers: Record<string, unknown>[] = [];
   if (opts.stderrIsTTY) layers.push({ log: { pretty: true } });
-  if (opts.file) layers.push(readFile(opts.file));
+  if (opts.file) layers.push(readYamlConfig(opts.file, configError));
   if (opts.flags) layers.push(opts.flags as Record<string, unknown>);
-  const merged = layers.reduce((acc, l) => merge(acc, l), {} as Record<string, unknown>);
-  const result = schema.safeParse(merged);
-  if (!result.success) {
-    throw new ConfigError(`config: ${result.error.issues.map(describeIssue).join('; ')}`);
-  }
-  return result.data;
+  const merged = layers.reduce((acc, l) => mergeLayers(acc, l), {} as Record<string, unknown>);
+  return parseConfig(schema, merged, configError);
 }
 
 export interface LoadConfigOptions {
@@ -118,52 +113,9 @@ export class ConfigError extends UserError {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const configError = (message: string): Error => new ConfigError(message);
 
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === undefined) continue;
-    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? merge(out[k] as Record<string, unknown>, v) : v;
-  }
-  return out;
-}
-
-export function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const child of Object.values(v)) deepFreeze(child);
-  }
-  return v;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.');
-  const where = path ? `${path}: ` : '';
-  if (issue.code === 'unrecognized_keys') {
-    return `${where}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  }
-  const msg = issue.message.replace(/^Invalid input: /, '');
-  return where + msg.charAt(0).toLowerCase() + msg.slice(1);
-}
-
-function readFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`config: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`config: ${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  if (doc === null || doc === undefined) return {};
-  if (!isPlainObject(doc)) throw new ConfigError(`config: ${file}: expected a mapping at the top level`);
-  return doc;
-}
+export { deepFreeze };
 
 /**
  * Builds the effective config: defaults < YAML file < flags. Paths come back absolute, the

@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parse as parseYaml, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { mergeLayers, parseConfig, readYamlConfig } from '@kedge/core';
 import { z } from 'zod';
 
 /** Log levels pino knows, most to least severe; `silent` turns logging off. */
@@ -105,42 +106,9 @@ export class EdgeConfigError extends Error {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === undefined) continue;
-    out[k] = isPlainObject(v) && isPlainObject(out[k]) && k !== 'labels' ? merge(out[k] as Record<string, unknown>, v) : v;
-  }
-  return out;
-}
-
-function readYaml(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new EdgeConfigError(`config: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new EdgeConfigError(`config: ${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  if (doc === null || doc === undefined) return {};
-  if (!isPlainObject(doc)) throw new EdgeConfigError(`config: ${file}: expected a mapping at the top level`);
-  return doc;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.');
-  const where = path ? `${path}: ` : '';
-  if (issue.code === 'unrecognized_keys') return `${where}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  const msg = issue.message.replace(/^Invalid input: /, '');
-  return where + msg.charAt(0).toLowerCase() + msg.slice(1);
-}
+const edgeConfigError = (message: string): Error => new EdgeConfigError(message);
+// Label maps from flags replace the file's labels instead of merging into them.
+const ATOMIC_KEYS: ReadonlySet<string> = new Set(['labels']);
 
 /** The host part of `host:port`, brackets kept for IPv6. */
 const hostOf = (server: string): string => server.slice(0, server.lastIndexOf(':'));
@@ -150,11 +118,9 @@ const hostOf = (server: string): string => server.slice(0, server.lastIndexOf(':
  * the dataDir-derived defaults are filled in, and a bad field is `config: <path>: <problem>`.
  */
 export function loadEdgeConfig(file: string | undefined, flags: EdgeConfigOverrides = {}, cwd: string = process.cwd()): EdgeConfig {
-  const fromFile = file ? readYaml(file) : {};
-  const merged = merge(fromFile, flags as Record<string, unknown>);
-  const result = edgeConfigSchema.safeParse(merged);
-  if (!result.success) throw new EdgeConfigError(`config: ${result.error.issues.map(describeIssue).join('; ')}`);
-  const cfg = result.data;
+  const fromFile = file ? readYamlConfig(file, edgeConfigError) : {};
+  const merged = mergeLayers(fromFile, flags as Record<string, unknown>, ATOMIC_KEYS);
+  const cfg = parseConfig(edgeConfigSchema, merged, edgeConfigError);
   // Relative paths in a file are relative to the file, so `kedge edge --config` works from anywhere.
   const base = file ? dirname(resolve(cwd, file)) : cwd;
   cfg.dataDir = resolve(flags.dataDir === undefined && fromFile.dataDir !== undefined ? base : cwd, cfg.dataDir);
