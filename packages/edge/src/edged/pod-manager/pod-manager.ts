@@ -1,0 +1,203 @@
+import { hostname as osHostname } from 'node:os';
+import type { KubeObject } from '@kedge/api';
+import type { Logger } from '@kedge/core';
+import { isNotFound, type Container, type CriClient, type PodSandbox } from '../../cri/index.js';
+import { firstIPv4 } from '../../nodestatus/index.js';
+import { createBackoff, type BackoffOptions } from './backoff.js';
+import { syncContainer, type ContainerSyncDeps } from './container-sync.js';
+import { createImagePuller } from './image-puller.js';
+import { CONTAINER_NAME, GRACE_PERIOD, POD_UID } from './labels.js';
+import { criTime, kubeTime, podStatus, type ContainerView, type V1PodStatus, type Waiting } from './pod-status.js';
+import { containersOf, podKey, podRef, sandboxConfig } from './runtime-config.js';
+
+export interface PodManagerOptions {
+  cri: CriClient;
+  nodeName: string;
+  log: Logger;
+  /** Root of the pods' log directories (kubelet: /var/log/pods). */
+  podLogDir: string;
+  /** The pause image; CRI's RunPodSandbox uses the runtime's configured one, so this one must be present. */
+  sandboxImage: string;
+  /** Called with a pod's v1 PodStatus whenever it differs from the last one reported. */
+  report: (pod: KubeObject, status: V1PodStatus) => void;
+  now?: () => number;
+  /** CrashLoopBackOff and image pull backoff (default 10 s doubling to 5 min). */
+  backoff?: BackoffOptions;
+  /** Node IP reported as hostIP/podIP of host-network pods (default: first non-internal IPv4). */
+  hostIP?: string;
+  /** Hostname of host-network pods (default: the node's). */
+  hostname?: string;
+  pullTimeoutMs?: number;
+}
+
+export interface PodManager {
+  /**
+   * Level-triggered: makes the runtime run exactly `desired` (this node's pods from the cache) and
+   * reports their statuses. Calls are serialized; callers may invoke it on every change and on a timer.
+   */
+  sync(desired: KubeObject[]): Promise<void>;
+}
+
+/** Waiting reason for pods this slice cannot network (issue 4: a CNI bridge comes next). */
+export const POD_NETWORK_NOT_SUPPORTED = 'PodNetworkNotSupported';
+
+interface PodState {
+  startTime?: string;
+  last?: V1PodStatus;
+  lastJson?: string;
+}
+
+const newestFirst = <T extends { createdAt: string }>(a: T, b: T): number => {
+  const d = BigInt(b.createdAt) - BigInt(a.createdAt);
+  return d > 0n ? 1 : d < 0n ? -1 : 0;
+};
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const i of items) {
+    const k = key(i);
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  }
+  return m;
+}
+
+export function createPodManager(o: PodManagerOptions): PodManager {
+  const now = o.now ?? Date.now;
+  const log = o.log.child({ module: 'edged' });
+  const backoff = createBackoff({ ...o.backoff, now });
+  const puller = createImagePuller({ cri: o.cri, backoff, pullTimeoutMs: o.pullTimeoutMs ?? 5 * 60_000 });
+  const hostIP = o.hostIP ?? firstIPv4();
+  const hostname = o.hostname ?? osHostname();
+  const pods = new Map<string, PodState>();
+  const deps: ContainerSyncDeps = { cri: o.cri, backoff, puller, log };
+
+  const ignoreNotFound = (e: unknown): void => {
+    if (!isNotFound(e)) throw e;
+  };
+
+  async function stopContainer(c: Container): Promise<void> {
+    if (c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED' || c.state === 'CONTAINER_UNKNOWN') {
+      const grace = Number(c.annotations[GRACE_PERIOD] ?? 30) || 0;
+      await o.cri.stopContainer({ containerId: c.id, timeout: grace }, { timeoutMs: grace * 1000 + 10_000 }).catch(ignoreNotFound);
+    }
+    await o.cri.removeContainer({ containerId: c.id }).catch(ignoreNotFound);
+  }
+
+  async function removeSandbox(s: PodSandbox, containers: Container[]): Promise<void> {
+    await Promise.all(containers.map(stopContainer));
+    await o.cri.stopPodSandbox({ podSandboxId: s.id }).catch(ignoreNotFound);
+    await o.cri.removePodSandbox({ podSandboxId: s.id }).catch(ignoreNotFound);
+  }
+
+  async function killPod(uid: string, sandboxes: PodSandbox[], containers: Container[]): Promise<void> {
+    const inSandbox = new Set(sandboxes.map((s) => s.id));
+    // Containers whose sandbox is already gone are orphans; remove them too.
+    await Promise.all(containers.filter((c) => !inSandbox.has(c.podSandboxId)).map(stopContainer));
+    await Promise.all(sandboxes.map((s) => removeSandbox(s, containers.filter((c) => c.podSandboxId === s.id))));
+    log.info({ uid, sandboxes: sandboxes.length, containers: containers.length }, 'pod removed from runtime');
+  }
+
+  function report(pod: KubeObject, views: ContainerView[], startTime?: string): void {
+    const uid = podRef(pod).uid;
+    const st = pods.get(uid) ?? {};
+    pods.set(uid, st);
+    st.startTime ??= startTime ?? (pod.status?.startTime as string | undefined) ?? kubeTime(now());
+    const status = podStatus({
+      containers: views,
+      restartPolicy: (pod.spec?.restartPolicy as string | undefined) ?? 'Always',
+      startTime: st.startTime,
+      previous: st.last ?? (pod.status as V1PodStatus | undefined),
+      now: kubeTime(now()),
+      ...(pod.spec?.hostNetwork && hostIP ? { hostIP } : {}),
+    });
+    const json = JSON.stringify(status);
+    if (json === st.lastJson) return;
+    st.last = status;
+    st.lastJson = json;
+    o.report(pod, status);
+  }
+
+  const waitingAll = (pod: KubeObject, w: Waiting): ContainerView[] =>
+    containersOf(pod).map((c) => ({ name: c.name, image: c.image ?? '', waiting: w }));
+
+  async function syncPod(pod: KubeObject, sandboxes: PodSandbox[], containers: Container[]): Promise<void> {
+    const p = podRef(pod);
+    if (!pod.spec?.hostNetwork) {
+      report(pod, waitingAll(pod, { reason: POD_NETWORK_NOT_SUPPORTED, message: 'kedge runs hostNetwork pods only so far; pod networking (CNI) is not implemented yet' }));
+      return;
+    }
+    sandboxes.sort(newestFirst);
+    let sandbox = sandboxes.find((s) => s.state === 'SANDBOX_READY');
+    const attempt = sandbox?.metadata?.attempt ?? (sandboxes.length ? Math.max(...sandboxes.map((s) => s.metadata?.attempt ?? 0)) + 1 : 0);
+    const sbConfig = sandboxConfig(pod, { podLogDir: o.podLogDir, hostname, attempt });
+    // A restarted container's attempt continues from the highest ever seen, also across sandboxes.
+    const lastAttempt = new Map<string, number>();
+    for (const c of containers) {
+      const name = c.labels[CONTAINER_NAME] ?? '';
+      lastAttempt.set(name, Math.max(lastAttempt.get(name) ?? -1, c.metadata?.attempt ?? 0));
+    }
+    if (!sandbox) {
+      const w = await puller.ensure(o.sandboxImage, 'IfNotPresent', `${p.uid}/sandbox`);
+      if (w) {
+        report(pod, waitingAll(pod, w));
+        return;
+      }
+      const { podSandboxId } = await o.cri.runPodSandbox({ config: sbConfig });
+      log.info({ pod: podKey(p), sandbox: podSandboxId, attempt }, 'pod sandbox started');
+      sandbox = (await o.cri.listPodSandbox({ filter: { id: podSandboxId } })).items[0];
+      if (!sandbox) throw new Error(`sandbox ${podSandboxId} vanished after RunPodSandbox`);
+    }
+    const current = sandbox;
+    // kubelet recreates every container with a new sandbox; the old sandboxes go.
+    for (const s of sandboxes) {
+      if (s.id !== current.id) await removeSandbox(s, containers.filter((c) => c.podSandboxId === s.id));
+    }
+    const inSandbox = containers.filter((c) => c.podSandboxId === current.id);
+    const byName = groupBy(inSandbox, (c) => c.labels[CONTAINER_NAME] ?? '');
+    const specs = containersOf(pod);
+    const wanted = new Set(specs.map((c) => c.name));
+    for (const [name, list] of byName) if (!wanted.has(name)) await Promise.all(list.map(stopContainer));
+    const views = await Promise.all(specs.map((spec) => syncContainer(deps, {
+      pod,
+      spec,
+      sandboxId: current.id,
+      sandboxConfig: sbConfig,
+      existing: (byName.get(spec.name) ?? []).sort(newestFirst),
+      lastAttempt: lastAttempt.get(spec.name) ?? -1,
+    })));
+    report(pod, views, criTime(current.createdAt));
+  }
+
+  async function syncOnce(desired: KubeObject[]): Promise<void> {
+    const [sbList, ctrList] = await Promise.all([o.cri.listPodSandbox({}), o.cri.listContainers({})]);
+    const sandboxes = groupBy(sbList.items.filter((s) => s.labels[POD_UID]), (s) => s.labels[POD_UID]!);
+    const containers = groupBy(ctrList.containers.filter((c) => c.labels[POD_UID] && c.labels[CONTAINER_NAME]), (c) => c.labels[POD_UID]!);
+    const want = new Map<string, KubeObject>();
+    for (const pod of desired) {
+      if (pod.spec?.nodeName && pod.spec.nodeName !== o.nodeName) continue;
+      // A terminating pod is stopped with its grace period; finishing the API deletion is the caller's.
+      if (pod.metadata.deletionTimestamp || !pod.metadata.uid) continue;
+      want.set(pod.metadata.uid, pod);
+    }
+    const gone = new Set([...sandboxes.keys(), ...containers.keys()].filter((uid) => !want.has(uid)));
+    await Promise.all([...gone].map((uid) => killPod(uid, sandboxes.get(uid) ?? [], containers.get(uid) ?? []).catch((err: unknown) => {
+      log.error({ err, uid }, 'removing pod failed');
+    })));
+    await Promise.all([...want].map(([uid, pod]) => syncPod(pod, sandboxes.get(uid) ?? [], containers.get(uid) ?? []).catch((err: unknown) => {
+      log.error({ err, pod: podKey(podRef(pod)) }, 'pod sync failed');
+    })));
+    for (const uid of pods.keys()) if (!want.has(uid)) pods.delete(uid);
+    backoff.prune((key) => want.has(key.replace(/^pull\//, '').split('/')[0]!));
+  }
+
+  let chain: Promise<void> = Promise.resolve();
+  return {
+    sync(desired) {
+      const run = chain.then(() => syncOnce(desired));
+      chain = run.catch(() => {});
+      return run;
+    },
+  };
+}
