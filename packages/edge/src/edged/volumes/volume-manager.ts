@@ -63,10 +63,19 @@ export function createVolumeManager(opts: VolumeManagerOptions): VolumeManager {
   };
   const nodeFor = (pod: KubeObject): NodeInfo => opts.node ?? { name: (pod.spec?.nodeName as string | undefined) ?? '', hostIP: '' };
 
+  // One write at a time per volume dir: setUp and a refresh from the store's change feed may overlap,
+  // and two writers would race on `..data_tmp`.
+  const writing = new Map<string, Promise<unknown>>();
   async function project(pod: KubeObject, volume: any): Promise<{ dir: string; changed: boolean }> {
     const dir = volumeDir(uidOf(pod), pluginOf(volume)!, volume.name);
-    const payload = volumePayload(volume, { pod, store: opts.store, node: nodeFor(pod) });
-    return { dir, changed: await writeAtomic(dir, payload) };
+    const prev = writing.get(dir) ?? Promise.resolve();
+    const run = prev.catch(() => undefined).then(() => writeAtomic(dir, volumePayload(volume, { pod, store: opts.store, node: nodeFor(pod) })));
+    writing.set(dir, run);
+    try {
+      return { dir, changed: await run };
+    } finally {
+      if (writing.get(dir) === run) writing.delete(dir);
+    }
   }
 
   return {

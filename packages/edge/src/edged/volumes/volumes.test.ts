@@ -153,6 +153,12 @@ test('refresh swaps the files atomically when the ConfigMap changes', async () =
   assert.notEqual(fs.readlinkSync(path.join(dir, '..data')), oldTarget);
   assert.equal(fs.existsSync(path.join(dir, oldTarget)), false);
   assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('..')).length, 2);
+
+  store.put('configmap', { metadata: { name: 'cfg', namespace: 'ns1' }, data: { a: 'v3' } });
+  const both = await Promise.all([vm.refresh(pod), vm.refresh(pod), vm.setUp(pod)]);
+  assert.deepEqual(both.slice(0, 2), [['conf'], []]);
+  assert.equal(read(path.join(dir, 'a')), 'v3');
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['..data', fs.readlinkSync(path.join(dir, '..data')), 'a'].sort());
 });
 
 test('projected volume: configMap, secret and downwardAPI sources; serviceAccountToken skipped', async () => {
