@@ -117,7 +117,8 @@ test('kedge cloud runs CloudCore alone against a kedge server started with --dis
 
   const cloud = launch(t, ['cloud', '--kubeconfig', kubeconfig, '--cloudhub-port', '0', '--certserver-port', '0', '--log-level', 'warn']);
   const { hub, certs } = await urls(cloud);
-  assert.match(cloud.stdout(), new RegExp(`^join token: kedge gettoken --kubeconfig ${kubeconfig.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  // Printed right after the certificate-server line, possibly in a later stdout chunk.
+  await cloud.waitFor(new RegExp(`^join token: kedge gettoken --kubeconfig ${kubeconfig.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'), 10_000);
   const r = runCli(['gettoken', '--kubeconfig', kubeconfig]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout.trim(), TOKEN);
