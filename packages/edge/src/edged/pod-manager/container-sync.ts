@@ -25,6 +25,12 @@ export interface ContainerSyncInput {
   lastAttempt: number;
 }
 
+/** Go's time.Duration formatting at second precision ("10s", "2m40s", "5m0s"), as kubelet's message has it. */
+export function goDuration(ms: number): string {
+  const secs = Math.round(ms / 1000);
+  return secs < 60 ? `${secs}s` : `${Math.floor(secs / 60)}m${secs % 60}s`;
+}
+
 function shouldRestart(policy: string, exitCode: number): boolean {
   if (policy === 'Never') return false;
   if (policy === 'OnFailure') return exitCode !== 0;
@@ -76,8 +82,7 @@ export async function syncContainer(d: ContainerSyncDeps, i: ContainerSyncInput)
   if (cur && !specChanged) {
     if (!shouldRestart((i.pod.spec?.restartPolicy as string | undefined) ?? 'Always', cur.exitCode)) return view;
     if (backoff.inBackoff(key)) {
-      const secs = Math.round(backoff.delayMs(key) / 1000);
-      view.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${secs}s restarting failed container=${i.spec.name} pod=${p.name}_${p.namespace}(${p.uid})` };
+      view.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backoff.delayMs(key))} restarting failed container=${i.spec.name} pod=${p.name}_${p.namespace}(${p.uid})` };
       return view;
     }
   }

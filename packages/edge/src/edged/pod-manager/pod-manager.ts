@@ -1,4 +1,3 @@
-import { hostname as osHostname } from 'node:os';
 import type { KubeObject } from '@kedge/api';
 import type { Logger } from '@kedge/core';
 import { isNotFound, type Container, type CriClient, type PodSandbox } from '../../cri/index.js';
@@ -25,8 +24,6 @@ export interface PodManagerOptions {
   backoff?: BackoffOptions;
   /** Node IP reported as hostIP/podIP of host-network pods (default: first non-internal IPv4). */
   hostIP?: string;
-  /** Hostname of host-network pods (default: the node's). */
-  hostname?: string;
   pullTimeoutMs?: number;
 }
 
@@ -69,7 +66,6 @@ export function createPodManager(o: PodManagerOptions): PodManager {
   const backoff = createBackoff({ ...o.backoff, now });
   const puller = createImagePuller({ cri: o.cri, backoff, pullTimeoutMs: o.pullTimeoutMs ?? 5 * 60_000 });
   const hostIP = o.hostIP ?? firstIPv4();
-  const hostname = o.hostname ?? osHostname();
   const pods = new Map<string, PodState>();
   const deps: ContainerSyncDeps = { cri: o.cri, backoff, puller, log };
 
@@ -131,7 +127,7 @@ export function createPodManager(o: PodManagerOptions): PodManager {
     sandboxes.sort(newestFirst);
     let sandbox = sandboxes.find((s) => s.state === 'SANDBOX_READY');
     const attempt = sandbox?.metadata?.attempt ?? (sandboxes.length ? Math.max(...sandboxes.map((s) => s.metadata?.attempt ?? 0)) + 1 : 0);
-    const sbConfig = sandboxConfig(pod, { podLogDir: o.podLogDir, hostname, attempt });
+    const sbConfig = sandboxConfig(pod, { podLogDir: o.podLogDir, attempt });
     // A restarted container's attempt continues from the highest ever seen, also across sandboxes.
     const lastAttempt = new Map<string, number>();
     for (const c of containers) {
@@ -144,7 +140,15 @@ export function createPodManager(o: PodManagerOptions): PodManager {
         report(pod, waitingAll(pod, w));
         return;
       }
-      const { podSandboxId } = await o.cri.runPodSandbox({ config: sbConfig });
+      let podSandboxId: string;
+      try {
+        ({ podSandboxId } = await o.cri.runPodSandbox({ config: sbConfig }));
+      } catch (err) {
+        // kubelet's FailedCreatePodSandBox: the pod stays Pending with the cause, and the next sync retries.
+        log.warn({ err, pod: podKey(p) }, 'pod sandbox failed to start');
+        report(pod, waitingAll(pod, { reason: 'ContainerCreating', message: `failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}` }));
+        return;
+      }
       log.info({ pod: podKey(p), sandbox: podSandboxId, attempt }, 'pod sandbox started');
       sandbox = (await o.cri.listPodSandbox({ filter: { id: podSandboxId } })).items[0];
       if (!sandbox) throw new Error(`sandbox ${podSandboxId} vanished after RunPodSandbox`);

@@ -42,12 +42,12 @@ export function podLogDirectory(podLogDir: string, p: PodRef): string {
   return join(podLogDir, `${p.namespace}_${p.name}_${p.uid}`);
 }
 
-export function sandboxConfig(pod: KubeObject, o: { podLogDir: string; hostname: string; attempt: number }): PodSandboxConfig {
+export function sandboxConfig(pod: KubeObject, o: { podLogDir: string; attempt: number }): PodSandboxConfig {
   const p = podRef(pod);
   return {
     metadata: { name: p.name, namespace: p.namespace, uid: p.uid, attempt: o.attempt },
-    // A host-network pod sees the node's hostname, as under kubelet.
-    hostname: o.hostname,
+    // No hostname: a host-network sandbox shares the node's UTS namespace (and so its hostname), and
+    // runc refuses to set one there.
     logDirectory: podLogDirectory(o.podLogDir, p),
     labels: podLabels(p.uid, p.name, p.namespace),
     annotations: { [GRACE_PERIOD]: String(gracePeriodSeconds(pod)) },
