@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '@kedge/api';
-import { createLogger, silentLogger } from "@kedge/core";
+import { createLogger, silentLogger } from '@kedge/core';
 import { findBinary, installHint, startPrivateContainerd, type RunningContainerd } from '../../containerd/index.js';
 import { createCriClient, type CriClient } from '../../cri/index.js';
 import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, importImage } from '../../images/index.js';
@@ -77,7 +77,7 @@ function harness(): Harness {
   const pm = createPodManager({
     cri,
     nodeName: NODE,
-    log: process.env.PM_DEBUG ? createLogger({ level: "warn" } as never) : silentLogger(),
+    log: process.env.PM_DEBUG ? createLogger({ level: 'warn' }) : silentLogger(),
     podLogDir: join(dir, 'pods'),
     sandboxImage: DEFAULT_PAUSE_IMAGE,
     hostIP: HOST_IP,
