@@ -20,8 +20,17 @@ export interface Spawned {
   exited(timeoutMs: number): Promise<number | null>;
 }
 
+// Last line of defence: a test whose cleanup failed (or a runner that force-exits the file) must not
+// leave kedge processes holding ports and temp dirs behind. 'exit' handlers may only do sync work; kill is.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of running) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
 export function spawnCli(args: string[]): Spawned {
   const child = spawn(process.execPath, [mainJs, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cliMain } from './paths.js';
+import { reapOnExit } from './reaper.js';
 
 /** A spawned `kedge` CLI process with its output captured (stderr bounded) and its exit awaited. */
 export interface CliProc {
@@ -11,7 +12,7 @@ export interface CliProc {
 }
 
 export function spawnKedge(args: string[]): CliProc {
-  const child = spawn(process.execPath, [cliMain, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = reapOnExit(spawn(process.execPath, [cliMain, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } }));
   const p: CliProc = {
     child,
     out: '',

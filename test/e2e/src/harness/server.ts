@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMain } from './paths.js';
+import { reapOnExit } from './reaper.js';
 
 export interface StartOptions {
   /** Reused across restarts; a fresh temp dir (removed by stop()) when omitted. */
@@ -31,7 +32,7 @@ interface Proc { child: ChildProcess; out: string; err: string; exit: Promise<nu
 function launch(dataDir: string, extraArgs: string[]): Proc {
   // CloudHub and the certificate server on free ports too, so parallel servers never collide on :10000/:10002.
   const args = [cliMain, 'server', '--data-dir', dataDir, '--port', '0', '--bind', '127.0.0.1', '--storage', 'sqlite', '--cloudhub-port', '0', '--certserver-port', '0', ...extraArgs];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = reapOnExit(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } }));
   const p: Proc = { child, out: '', err: '', exit: new Promise((r) => child.once('exit', (code, sig) => r(code ?? (sig ? -1 : null)))) };
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (p.out += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
