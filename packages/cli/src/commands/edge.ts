@@ -1,9 +1,10 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createLogger } from '@kedge/core';
 import { edgeLogLevels, loadEdgeConfig, type EdgeConfig, type EdgeConfigOverrides } from '@kedge/edge/config/index.js';
 import { runEdgeCore } from '@kedge/edge/edgecore/index.js';
 import type { CliIO } from '../io.js';
 import { shutdownSignal } from '../signals.js';
+import { parsePort } from './cloud.js';
 
 export interface EdgeRunFlags {
   metaserverPort?: number;
@@ -11,16 +12,10 @@ export interface EdgeRunFlags {
   logFormat?: 'json' | 'pretty';
 }
 
-export function parseEdgePort(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
-  return n;
-}
-
 /** Flags both `join` and `edge` take. */
 export function addEdgeRunOptions(cmd: Command): Command {
   return cmd
-    .option('--metaserver-port <n>', 'port of the local MetaServer on 127.0.0.1, 0 for any free port (default 10550)', parseEdgePort)
+    .option('--metaserver-port <n>', 'port of the local MetaServer on 127.0.0.1, 0 for any free port (default 10550)', parsePort)
     .addOption(new Option('--log-level <level>', 'minimum log level (default info)').choices(edgeLogLevels))
     .addOption(new Option('--log-format <format>', 'log format on stderr (default pretty on a terminal, else json)').choices(['json', 'pretty']));
 }
