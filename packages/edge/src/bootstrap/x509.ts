@@ -1,5 +1,5 @@
 // @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the reflect-metadata
-// polyfill loaded first; this is the edge's only import of either.
+// polyfill loaded first. Only the tests use it (test PKI); import it from here, not directly.
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';

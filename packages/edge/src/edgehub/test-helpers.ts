@@ -1,15 +1,11 @@
 // Test-only helpers for the EdgeHub tests: a throwaway P-256 PKI and a minimal mutual-TLS WebSocket
 // server standing in for CloudHub. The edge must not import @kedge/cloud, hence the small copy here.
-import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
-import * as x509 from '@peculiar/x509';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeMessage, encodeMessage, type Message } from '@kedge/api';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+import { webcrypto, x509 } from '../bootstrap/x509.js';
 
 const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
