@@ -1,3 +1,5 @@
+import type { Logger } from '@kedge/core';
+
 /**
  * An AbortSignal that SIGINT/SIGTERM abort for a clean shutdown. A second signal, or a shutdown
  * longer than `forceAfterMs`, forces the exit: an operator pressing Ctrl-C twice means it.
@@ -24,4 +26,15 @@ export function shutdownSignal(onForce: (why: string) => void, forceAfterMs = 30
       if (timer) clearTimeout(timer);
     },
   };
+}
+
+/** Runs `run` until it returns, handing it a shutdownSignal and logging why the shutdown began. */
+export async function runUntilShutdown(onForce: (why: string) => void, log: Logger, run: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const { signal, dispose } = shutdownSignal(onForce);
+  signal.addEventListener('abort', () => log.info({ reason: String((signal.reason as Error)?.message ?? signal.reason) }, 'shutting down'), { once: true });
+  try {
+    await run(signal);
+  } finally {
+    dispose();
+  }
 }

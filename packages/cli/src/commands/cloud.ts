@@ -4,7 +4,7 @@ import { createLogger } from '@kedge/core';
 import { defaultCloudConfig, loadCloudConfig, runCloud } from '@kedge/cloud/cloudcore/index.js';
 import { ConfigError, logLevels } from '@kedge/cloud/server/index.js';
 import type { CliIO } from '../io.js';
-import { shutdownSignal } from '../signals.js';
+import { runUntilShutdown } from '../signals.js';
 
 /** Flags `kedge server` and `kedge cloud` share for CloudCore. */
 export interface CloudCoreFlags {
@@ -84,12 +84,6 @@ export function cloudCommand(io: CliIO, onForce: (why: string) => void): Command
         stderrIsTTY: io.stderrIsTTY,
       });
       const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'kedge' });
-      const { signal, dispose } = shutdownSignal(onForce);
-      signal.addEventListener('abort', () => log.info({ reason: String((signal.reason as Error)?.message ?? signal.reason) }, 'shutting down'), { once: true });
-      try {
-        await runCloud(cfg, kubeconfig, log, signal, io.out);
-      } finally {
-        dispose();
-      }
+      await runUntilShutdown(onForce, log, (signal) => runCloud(cfg, kubeconfig, log, signal, io.out));
     });
 }

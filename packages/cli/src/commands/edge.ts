@@ -3,7 +3,7 @@ import { createLogger } from '@kedge/core';
 import { edgeLogLevels, loadEdgeConfig, type EdgeConfig, type EdgeConfigOverrides } from '@kedge/edge/config/index.js';
 import { runEdgeCore } from '@kedge/edge/edgecore/index.js';
 import type { CliIO } from '../io.js';
-import { shutdownSignal } from '../signals.js';
+import { runUntilShutdown } from '../signals.js';
 import { parsePort } from './cloud.js';
 
 export interface EdgeRunFlags {
@@ -29,13 +29,7 @@ export function edgeRunOverrides(f: EdgeRunFlags, io: CliIO): EdgeConfigOverride
 
 /** Runs EdgeCore until SIGINT/SIGTERM. */
 export async function runEdge(cfg: EdgeConfig, io: CliIO, onForce: (why: string) => void, log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'kedge' })): Promise<void> {
-  const { signal, dispose } = shutdownSignal(onForce);
-  signal.addEventListener('abort', () => log.info({ reason: String((signal.reason as Error)?.message ?? signal.reason) }, 'shutting down'), { once: true });
-  try {
-    await runEdgeCore(cfg, log, signal, io.out);
-  } finally {
-    dispose();
-  }
+  await runUntilShutdown(onForce, log, (signal) => runEdgeCore(cfg, log, signal, io.out));
 }
 
 const examples = `

@@ -4,7 +4,7 @@ import { createLogger } from '@kedge/core';
 import { controllerNames } from '@kedge/cloud/controllers/index.js';
 import { defaultConfig, loadConfig, logLevels, runServer, type ConfigOverrides } from '@kedge/cloud/server/index.js';
 import type { CliIO } from '../io.js';
-import { shutdownSignal } from '../signals.js';
+import { runUntilShutdown } from '../signals.js';
 import { addCloudCoreOptions, cloudCoreOverrides, parsePort, type CloudCoreFlags } from './cloud.js';
 
 interface ServerFlags extends CloudCoreFlags {
@@ -81,12 +81,6 @@ export function serverCommand(io: CliIO, onForce: (why: string) => void): Comman
       }
       const cfg = loadConfig({ file: flags.config, flags: flagsToOverrides(flags), controllerNames, stderrIsTTY: io.stderrIsTTY });
       const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'kedge' });
-      const { signal, dispose } = shutdownSignal(onForce);
-      signal.addEventListener('abort', () => log.info({ reason: String((signal.reason as Error)?.message ?? signal.reason) }, 'shutting down'), { once: true });
-      try {
-        await runServer(cfg, log, signal, io.out);
-      } finally {
-        dispose();
-      }
+      await runUntilShutdown(onForce, log, (signal) => runServer(cfg, log, signal, io.out));
     });
 }
