@@ -5,11 +5,6 @@ export function formatTime(d: Date): string {
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-/** metav1.MicroTime: exactly 6 fractional digits, or Go decoders reject it. */
-export function formatMicroTime(d: Date): string {
-  return d.toISOString().replace(/\.(\d+)Z$/, (_m, ms: string) => `.${ms.padEnd(6, '0')}Z`);
-}
-
 /** Re-renders a client's timestamp with 6 fractional digits, keeping microseconds when given. */
 export function normaliseMicroTime(v: unknown): unknown {
   if (typeof v !== 'string' || v === '') return v;
