@@ -1,4 +1,4 @@
-import { ApiError, isExpired, type KubeObject, type ResourceRef } from '@kedge/api';
+import { ApiError, apiVersionOf, isExpired, type KubeObject, type ResourceRef } from '@kedge/api';
 import type { Logger } from 'pino';
 import type { KubeClient } from '../client/types.js';
 import type { EventHandler, Informer, InformerOptions } from '../controller/types.js';
@@ -142,20 +142,22 @@ export class ListWatchInformer<T extends KubeObject = KubeObject> implements Inf
       rv = page.metadata.resourceVersion ?? rv;
       cont = page.metadata.continue || undefined;
     } while (cont);
-    const kind = this.resource.kind;
-    const apiVersion = this.resource.group ? `${this.resource.group}/${this.resource.version}` : this.resource.version;
-    // List items carry no kind/apiVersion; fill them so handlers can build ObjectReferences.
-    const t = this.opts.transform;
-    this.cache.replace(items.map((o) => {
-      const full = o.kind ? o : { ...o, kind, apiVersion };
-      return t ? (t(full) as T) : full;
-    }));
+    this.cache.replace(items.map((o) => this.complete(o)));
     if (!this.synced) {
       this.synced = true;
       for (const w of this.syncWaiters.splice(0)) w();
     }
     this.log.debug({ count: items.length, rv }, 'listed');
     return rv;
+  }
+
+  /**
+   * What the cache stores for a listed or watched object: kind/apiVersion filled when missing (list items
+   * carry none, and handlers build ObjectReferences from them), then the transform.
+   */
+  private complete(obj: T): T {
+    const full = obj.kind ? obj : ({ ...obj, kind: this.resource.kind, apiVersion: apiVersionOf(this.resource) } as T);
+    return this.opts.transform ? (this.opts.transform(full) as T) : full;
   }
 
   /** Watches until the stream ends; returns the last resourceVersion seen. */
@@ -182,8 +184,7 @@ export class ListWatchInformer<T extends KubeObject = KubeObject> implements Inf
         const obj = ev.object;
         const next = obj?.metadata?.resourceVersion;
         if (ev.type !== 'BOOKMARK') {
-          const withKind = obj.kind ? obj : ({ ...obj, kind: this.resource.kind } as T);
-          const full = this.opts.transform ? (this.opts.transform(withKind) as T) : withKind;
+          const full = this.complete(obj);
           if (ev.type === 'DELETED') this.cache.remove(full);
           else this.cache.upsert(full);
         }
