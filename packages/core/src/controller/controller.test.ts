@@ -5,6 +5,7 @@ import { R } from '@kedge/api';
 import { silentLogger } from '../log/logger.js';
 import { Controller, TerminalError, byControllerOwner, byKey } from './controller.js';
 import { createWorkQueue } from '../work-queue/work-queue.js';
+import { waitFor } from '../testing/harness.js';
 import type { EventHandler, Informer } from './types.js';
 
 /** Minimal informer: the controller only needs on() and waitForSync() from it. */
@@ -26,14 +27,6 @@ function stubInformer(): Informer & { fire: EventHandler<KubeObject> } {
       delete: (o) => handlers.forEach((h) => h.delete?.(o)),
     },
   };
-}
-
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 const pod = (name: string, owner?: string): KubeObject => ({
@@ -73,7 +66,7 @@ test('reconciles enqueued keys, retries errors with backoff, drops terminal erro
   inf.fire.add!(pod('flaky'));
   inf.fire.add!(pod('bad'));
   inf.fire.add!(pod('poll'));
-  await until(() => calls.filter((k) => k === 'ns/flaky').length === 3 && calls.filter((k) => k === 'ns/poll').length === 3);
+  await waitFor(() => calls.filter((k) => k === 'ns/flaky').length === 3 && calls.filter((k) => k === 'ns/poll').length === 3, 'three reconciles of each key', 2000);
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(calls.filter((k) => k === 'ns/a').length, 1);
   assert.equal(calls.filter((k) => k === 'ns/bad').length, 1, 'terminal errors are not retried');
@@ -92,7 +85,7 @@ test('update with a changed owner enqueues both old and new owners', async () =>
   const newer = pod('p', 'rs2');
   newer.metadata.resourceVersion = '2';
   inf.fire.update!(pod('p', 'rs1'), newer);
-  await until(() => seen.size === 2);
+  await waitFor(() => seen.size === 2, 'both keys', 2000);
   assert.deepEqual([...seen].sort(), ['ns/rs1', 'ns/rs2']);
   ac.abort();
   await run;

@@ -5,16 +5,10 @@ import { silentLogger } from '../log/logger.js';
 import { createKubeClient } from '../http-client/http-client.js';
 import { MiniApiServer } from '../testing/mini-api-server.js';
 import { createFakeKube } from '../testing/fake-kube.js';
+import { waitFor } from '../testing/harness.js';
 import { createInformerFactory, resourceKey } from './informer-factory.js';
 import { ListWatchInformer } from './informer.js';
 
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const pod = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({ metadata: { name, namespace: name.startsWith('k') ? 'kube' : 'ns', labels: { n: name } }, ...extra });
 
@@ -47,7 +41,7 @@ test('lists in pages, syncs, follows the watch, freezes and indexes objects', as
     const a = inf.get('ns/a')!;
     assert.equal(a.kind, 'Pod', 'list items get kind filled');
     assert.ok(Object.isFrozen(a) && Object.isFrozen(a.metadata.labels));
-    await until(() => srv.watcherCount() === 1, 'watch');
+    await waitFor(() => srv.watcherCount() === 1, 'watch');
     const watchUrl = new URL(srv.requests.at(-1)!.url, 'http://x');
     assert.equal(watchUrl.searchParams.get('allowWatchBookmarks'), 'true');
     const ts = Number(watchUrl.searchParams.get('timeoutSeconds'));
@@ -55,7 +49,7 @@ test('lists in pages, syncs, follows the watch, freezes and indexes objects', as
     srv.upsert(pod('a', { spec: { v: 2 } }));
     srv.remove('ns', 'b');
     srv.upsert(pod('e'));
-    await until(() => inf.get('ns/e') !== undefined, 'add e');
+    await waitFor(() => inf.get('ns/e') !== undefined, 'add e');
     assert.equal(inf.get('ns/a')!.spec.v, 2);
     assert.equal(inf.get('ns/b'), undefined);
     assert.deepEqual(inf.byIndex('label-n', 'e').map((o) => o.metadata.name), ['e']);
@@ -82,22 +76,22 @@ test('re-watches from the last RV when a stream ends and relists on Expired with
     const log = recorder(inf);
     const run = inf.start(ac.signal);
     await inf.waitForSync(AbortSignal.timeout(3000));
-    await until(() => srv.watcherCount() === 1, 'watch');
+    await waitFor(() => srv.watcherCount() === 1, 'watch');
     srv.closeWatches();
     srv.upsert(pod('c'));
-    await until(() => inf.get('ns/c') !== undefined, 'c via re-watch');
+    await waitFor(() => inf.get('ns/c') !== undefined, 'c via re-watch');
     const rewatch = new URL(srv.requests.filter((r) => r.url.includes('watch=true')).at(-1)!.url, 'http://x');
     assert.ok(Number(rewatch.searchParams.get('resourceVersion')) > 0, 'resumes from an RV, not from scratch');
     const lists = () => srv.requests.filter((r) => !r.url.includes('watch')).length;
     assert.equal(lists(), 1, 'no relist for a clean stream end');
     // Changes while the watch is gone, then history compacted: only a relist can catch up.
-    await until(() => srv.watcherCount() === 1, 'watch again');
+    await waitFor(() => srv.watcherCount() === 1, 'watch again');
     srv.closeWatches();
     srv.remove('ns', 'a');
     srv.upsert(pod('b', { spec: { v: 9 } }));
     srv.upsert(pod('d'));
     srv.compact();
-    await until(() => inf.get('ns/d') !== undefined && inf.get('ns/a') === undefined, 'relist');
+    await waitFor(() => inf.get('ns/d') !== undefined && inf.get('ns/a') === undefined, 'relist');
     assert.ok(lists() >= 2);
     assert.equal(inf.get('ns/b')!.spec.v, 9);
     assert.deepEqual(log.sort(), ['add:a', 'add:b', 'add:c', 'add:d', 'delete:a', 'update:b'].sort());
@@ -119,15 +113,15 @@ test('survives an API server restart without losing or duplicating state', async
     const log = recorder(inf);
     const run = inf.start(ac.signal);
     await inf.waitForSync(AbortSignal.timeout(3000));
-    await until(() => srv.watcherCount() === 1, 'watch');
+    await waitFor(() => srv.watcherCount() === 1, 'watch');
     await srv.stop();
     srv.upsert(pod('b'));
     srv.remove('ns', 'a');
     await new Promise((r) => setTimeout(r, 150));
     await srv.start();
-    await until(() => inf.get('ns/b') !== undefined && inf.get('ns/a') === undefined, 'catch up after restart');
+    await waitFor(() => inf.get('ns/b') !== undefined && inf.get('ns/a') === undefined, 'catch up after restart');
     srv.upsert(pod('c'));
-    await until(() => inf.get('ns/c') !== undefined, 'live after restart');
+    await waitFor(() => inf.get('ns/c') !== undefined, 'live after restart');
     assert.deepEqual(log, ['add:a', 'add:b', 'delete:a', 'add:c']);
     ac.abort();
     await run;
@@ -151,7 +145,7 @@ test('factory shares informers and works over the fake client', async () => {
   const late = f.informer(R.pods);
   await late.waitForSync(AbortSignal.timeout(3000));
   await fake.create(R.nodes, { metadata: { name: 'n2' } });
-  await until(() => a.get('n2') !== undefined, 'n2');
+  await waitFor(() => a.get('n2') !== undefined, 'n2');
   ac.abort();
   await run;
 });
@@ -175,7 +169,7 @@ test('a factory transform strips fields from listed and watched objects before c
   await f.waitForSync(AbortSignal.timeout(3000));
   await fake.create(R.nodes, big('n2'));
   await fake.create(R.pods, { metadata: { name: 'p', namespace: 'ns', managedFields: [{ manager: 'y' }] } });
-  await until(() => nodes.get('n2') !== undefined && pods.list().length === 1, 'n2 and p');
+  await waitFor(() => nodes.get('n2') !== undefined && pods.list().length === 1, 'n2 and p');
   for (const n of [nodes.get('n1')!, nodes.get('n2')!, ...seen]) {
     assert.equal(n.metadata.managedFields, undefined);
     assert.deepEqual(n.status, { phase: 'Ready' });
