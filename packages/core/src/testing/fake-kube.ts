@@ -85,8 +85,10 @@ export function createFakeKube(): FakeKube {
 
   // Recent events, so a watch from a list's resourceVersion misses nothing written in between.
   const history: Array<{ res: string; rv: number; type: WatchEvent['type']; obj: KubeObject }> = [];
-  const matches = (w: Watcher, obj: KubeObject) =>
-    (!w.ns || obj.metadata.namespace === w.ns) && matchLabelSelector(w.opts.labelSelector, obj.metadata.labels) && matchFieldSelector(w.res, w.opts.fieldSelector, obj);
+  /** Whether a list or watch of `res` in `ns` with `opts`' selectors includes `obj`. */
+  const selects = (res: string, ns: string | undefined, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>, obj: KubeObject) =>
+    (!ns || obj.metadata.namespace === ns) && matchLabelSelector(opts.labelSelector, obj.metadata.labels) && matchFieldSelector(res, opts.fieldSelector, obj);
+  const matches = (w: Watcher, obj: KubeObject) => selects(w.res, w.ns, w.opts, obj);
   const emit = (r: ResourceRef, type: WatchEvent['type'], obj: KubeObject) => {
     history.push({ res: resKey(r), rv, type, obj: structuredClone(obj) });
     if (history.length > 5000) history.splice(0, 1000);
@@ -177,9 +179,7 @@ export function createFakeKube(): FakeKube {
     async list<T extends KubeObject>(r: ResourceRef, ns?: string, opts: ListOptions = {}) {
       const rx = record({ verb: 'list', resource: resKey(r), namespace: ns });
       if (rx.hit) return rx.value as KubeList<T>;
-      const items = [...store(r).values()].filter(
-        (o) => (!ns || o.metadata.namespace === ns) && matchLabelSelector(opts.labelSelector, o.metadata.labels) && matchFieldSelector(resKey(r), opts.fieldSelector, o),
-      );
+      const items = [...store(r).values()].filter((o) => selects(resKey(r), ns, opts, o));
       return { apiVersion: apiVersionOf(r), kind: `${r.kind}List`, metadata: { resourceVersion: String(rv) }, items: structuredClone(items) as T[] };
     },
     async create<T extends KubeObject>(r: ResourceRef, obj: KubeObject, opts: WriteOptions = {}) {
