@@ -4,7 +4,8 @@ import { newMessage, Op, type Message } from '@kedge/api';
 import { silentLogger } from '@kedge/core';
 import { startFaultProxy, type FaultProxy } from '@kedge/core/testing/fault-proxy.js';
 import { createEdgeHub, type EdgeHub, type EdgeHubOptions } from './edgehub.js';
-import { createTestPki, startTestCloudHub, waitFor, type TestCloudHub, type TestPki } from './test-helpers.js';
+import { waitFor } from '@kedge/core/testing/harness.js';
+import { createTestPki, startTestCloudHub, type TestCloudHub, type TestPki } from './test-helpers.js';
 
 describe('edgehub under network faults', () => {
   let pki: TestPki;
@@ -48,7 +49,7 @@ describe('edgehub under network faults', () => {
   }
 
   const connected = (hub: EdgeHub, n: number, what: string) =>
-    waitFor(() => hub.isConnected() && cloud.conns.length === n && cloud.conns[n - 1]!.ws.readyState === 1, 5000, what);
+    waitFor(() => hub.isConnected() && cloud.conns.length === n && cloud.conns[n - 1]!.ws.readyState === 1, what, 5000);
 
   it('reconnects after cut() and delivers again', async () => {
     const { hub, events, got } = startHub();
@@ -57,7 +58,7 @@ describe('edgehub under network faults', () => {
     await connected(hub, 2, 'reconnect after cut');
     assert.deepEqual(events, ['connected', 'disconnected', 'connected']);
     cloud.latest()!.send(newMessage({ operation: Op.insert, resource: 'default/pod/after-cut' }));
-    await waitFor(() => got.some((m) => m.route.resource === 'default/pod/after-cut'), 2000, 'delivery after reconnect');
+    await waitFor(() => got.some((m) => m.route.resource === 'default/pod/after-cut'), 'delivery after reconnect', 2000);
   });
 
   it('keeps retrying with backoff while the cloud refuses connections, then connects', async () => {
@@ -67,7 +68,7 @@ describe('edgehub under network faults', () => {
     proxy.block();
     proxy.cut();
     const t0 = Date.now();
-    await waitFor(() => hub.stats().dialFailures >= 3, 5000, 'three failed dials');
+    await waitFor(() => hub.stats().dialFailures >= 3, 'three failed dials', 5000);
     delays.push(Date.now() - t0);
     // 40 + 80 + 160 ms of backoff (after the first reconnect delay) before the 3rd failure: not a tight loop.
     assert.ok(delays[0]! >= 150, `failed dials came too fast (${delays[0]} ms)`);
@@ -82,7 +83,7 @@ describe('edgehub under network faults', () => {
     proxy.block();
     proxy.cut();
     // 40, 80, 160, 320 ms: the next delay would be 640, then 1280 ms without a reset.
-    await waitFor(() => hub.stats().dialFailures >= 4, 5000, 'four failed dials');
+    await waitFor(() => hub.stats().dialFailures >= 4, 'four failed dials', 5000);
     proxy.unblock();
     await connected(hub, 2, 'connect once unblocked');
     await new Promise((r) => setTimeout(r, 250));
@@ -98,7 +99,7 @@ describe('edgehub under network faults', () => {
     await connected(hub, 1, 'first connect');
     proxy.stall();
     const t0 = Date.now();
-    await waitFor(() => events.includes('disconnected'), 3000, 'dead link detected');
+    await waitFor(() => events.includes('disconnected'), 'dead link detected', 3000);
     const detectMs = Date.now() - t0;
     assert.ok(detectMs < 1000, `detection took ${detectMs} ms`);
     proxy.resume();
@@ -109,7 +110,7 @@ describe('edgehub under network faults', () => {
     cloud.autoPong = false;
     const { hub } = startHub();
     await connected(hub, 1, 'first connect');
-    await waitFor(() => hub.stats().disconnects >= 1, 3000, 'ping timeout');
+    await waitFor(() => hub.stats().disconnects >= 1, 'ping timeout', 3000);
     cloud.autoPong = true;
     await connected(hub, 2, 'reconnect');
   });
@@ -122,7 +123,7 @@ describe('edgehub under network faults', () => {
     await connected(hub, 2, 'reconnect after torn frame');
     assert.ok(!got.some((m) => m.route.resource === 'default/pod/torn'), 'a torn frame is never delivered');
     cloud.latest()!.send(newMessage({ operation: Op.insert, resource: 'default/pod/whole' }));
-    await waitFor(() => got.some((m) => m.route.resource === 'default/pod/whole'), 2000, 'delivery after reconnect');
+    await waitFor(() => got.some((m) => m.route.resource === 'default/pod/whole'), 'delivery after reconnect', 2000);
   });
 
   it('keeps working over a slow link (setDelay)', async () => {

@@ -4,7 +4,8 @@ import { isApiError, newMessage, Op, type Message } from '@kedge/api';
 import { pino } from 'pino';
 import { silentLogger } from '@kedge/core';
 import { createEdgeHub, type EdgeHub, type EdgeHubOptions } from './edgehub.js';
-import { createTestPki, startTestCloudHub, waitFor, type TestCloudHub, type TestPki } from './test-helpers.js';
+import { waitFor } from '@kedge/core/testing/harness.js';
+import { createTestPki, startTestCloudHub, type TestCloudHub, type TestPki } from './test-helpers.js';
 
 const reason = (e: unknown) => (isApiError(e) ? e.reason : String(e));
 
@@ -41,7 +42,7 @@ describe('edgehub', () => {
 
   it('dials the KubeEdge URL with node_id/project_id headers and a client certificate', async () => {
     const { hub } = startHub();
-    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 3000, 'connect');
+    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 'connect', 3000);
     const c = cloud.latest()!;
     assert.equal(c.url, '/e632aba927ea4ac2b575ec1603d56f10/edge-1/events');
     assert.equal(c.headers['node_id'], 'edge-1');
@@ -53,7 +54,7 @@ describe('edgehub', () => {
   it('sends KubeEdge keepalives right after connecting and then every heartbeat', async () => {
     const t0 = Date.now();
     const { hub } = startHub({ heartbeatMs: 100, now: () => 1_717_000_000_000 });
-    await waitFor(() => (cloud.latest()?.received.length ?? 0) >= 4, 3000, 'four keepalives');
+    await waitFor(() => (cloud.latest()?.received.length ?? 0) >= 4, 'four keepalives', 3000);
     assert.ok(hub.isConnected());
     const got = cloud.latest()!.received;
     const first = got[0]!.msg;
@@ -73,7 +74,7 @@ describe('edgehub', () => {
     const { hub } = startHub({ heartbeatMs: 10_000 });
     const other: Message[] = [];
     hub.onMessage((m) => other.push(m));
-    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 3000, 'connect');
+    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 'connect', 3000);
     const c = cloud.latest()!;
     c.ws.on('message', (data) => {
       const m = JSON.parse(data.toString()) as Message;
@@ -86,7 +87,7 @@ describe('edgehub', () => {
     const reply = await hub.request(q, 2000);
     assert.equal(reply.header.parent_msg_id, q.header.msg_id);
     assert.deepEqual(reply.content, { data: { k: 'v' } });
-    await waitFor(() => other.length === 1, 1000, 'push delivered');
+    await waitFor(() => other.length === 1, 'push delivered', 1000);
     assert.equal(other[0]!.route.resource, 'default/pod/p1');
     assert.equal(hub.stats().pendingRequests, 0);
   });
@@ -98,7 +99,7 @@ describe('edgehub', () => {
     assert.equal(offline.isConnected(), false);
 
     const { hub } = startHub({ heartbeatMs: 10_000 });
-    await waitFor(() => hub.isConnected(), 3000, 'connect');
+    await waitFor(() => hub.isConnected(), 'connect', 3000);
     const t0 = Date.now();
     await assert.rejects(hub.request(query('never'), 150), (e) => reason(e) === 'Timeout');
     assert.ok(Date.now() - t0 >= 140);
@@ -107,9 +108,9 @@ describe('edgehub', () => {
 
   it('pending requests are rejected when the link drops', async () => {
     const { hub } = startHub({ heartbeatMs: 10_000 });
-    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 3000, 'connect');
+    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 'connect', 3000);
     const p = hub.request(query('slow'), 5000);
-    await waitFor(() => cloud.latest()!.received.some((r) => r.msg.route.operation === Op.query), 2000, 'query sent');
+    await waitFor(() => cloud.latest()!.received.some((r) => r.msg.route.operation === Op.query), 'query sent', 2000);
     cloud.latest()!.ws.terminate();
     await assert.rejects(p, (e) => reason(e) === 'ServiceUnavailable');
   });
@@ -118,11 +119,11 @@ describe('edgehub', () => {
     const { hub } = startHub({ heartbeatMs: 10_000 });
     const routed: Message[] = [];
     hub.onMessage((m) => routed.push(m));
-    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 3000, 'connect');
+    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 'connect', 3000);
     const c = cloud.latest()!;
     const ping = newMessage({ source: 'cloudhub', group: 'hub', operation: 'ping', resource: 'node' });
     c.send(ping);
-    await waitFor(() => c.received.some((r) => r.msg.header.parent_msg_id === ping.header.msg_id), 2000, 'ack');
+    await waitFor(() => c.received.some((r) => r.msg.header.parent_msg_id === ping.header.msg_id), 'ack', 2000);
     const ack = c.received.find((r) => r.msg.header.parent_msg_id === ping.header.msg_id)!.msg;
     assert.equal(ack.route.operation, 'response');
     assert.equal(ack.content, 'ack');
@@ -136,13 +137,13 @@ describe('edgehub', () => {
       seen.push(m.route.resource!);
       if (m.route.resource === 'default/pod/boom') throw new Error('handler bug');
     });
-    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 3000, 'connect');
+    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 'connect', 3000);
     const c = cloud.latest()!;
     c.ws.send('this is not json');
     c.ws.send('{"header":{},"route":{}}');
     c.send(newMessage({ operation: Op.update, resource: 'default/pod/boom' }));
     c.send(newMessage({ operation: Op.update, resource: 'default/pod/fine' }));
-    await waitFor(() => seen.length === 2, 2000, 'both valid messages');
+    await waitFor(() => seen.length === 2, 'both valid messages', 2000);
     assert.deepEqual(seen, ['default/pod/boom', 'default/pod/fine']);
     assert.equal(hub.stats().invalidFrames, 2);
     assert.ok(hub.isConnected());
@@ -151,14 +152,14 @@ describe('edgehub', () => {
 
   it('rate-limits upstream messages (qps/burst) while ACKs bypass the limiter', async () => {
     const { hub } = startHub({ heartbeatMs: 10_000, qps: 10, burst: 2 });
-    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 3000, 'connect');
+    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 'connect', 3000);
     const c = cloud.latest()!;
-    await waitFor(() => c.received.length === 1, 1000, 'keepalive');
+    await waitFor(() => c.received.length === 1, 'keepalive', 1000);
     const t0 = Date.now();
     for (let i = 0; i < 6; i++) assert.equal(hub.send(newMessage({ source: 'edged', group: 'meta', operation: Op.update, resource: `default/podstatus/p${i}` })), true);
     const ack = { header: { msg_id: 'ack-1', parent_msg_id: 'cloud-1', timestamp: Date.now() }, route: { source: 'edgecontroller', group: 'resource', operation: Op.response, resource: 'default/pod/x' }, content: 'OK' };
     hub.send(ack);
-    await waitFor(() => c.received.length === 8, 3000, 'all upstream messages');
+    await waitFor(() => c.received.length === 8, 'all upstream messages', 3000);
     const up = c.received.slice(1);
     const at = (res: string) => up.find((r) => r.msg.route.resource === res)!.at - t0;
     assert.ok(at('default/podstatus/p1') < 80, 'burst goes out at once');
@@ -169,12 +170,12 @@ describe('edgehub', () => {
 
   it('drops the oldest upstream messages beyond the queue bound', async () => {
     const { hub } = startHub({ heartbeatMs: 10_000, qps: 1, burst: 1, queueLimit: 3 });
-    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 3000, 'connect');
+    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 'connect', 3000);
     for (let i = 0; i < 8; i++) hub.send(newMessage({ operation: Op.update, resource: `default/podstatus/p${i}` }));
     // p0 takes the only token; p1..p7 queue behind a 3-slot bound → p1..p4 dropped.
     assert.equal(hub.stats().dropped, 4);
     assert.equal(hub.stats().queued, 3);
-    await waitFor(() => cloud.latest()!.received.some((r) => r.msg.route.resource === 'default/podstatus/p5'), 3000, 'p5 after refill');
+    await waitFor(() => cloud.latest()!.received.some((r) => r.msg.route.resource === 'default/podstatus/p5'), 'p5 after refill', 3000);
     assert.ok(!cloud.latest()!.received.some((r) => r.msg.route.resource === 'default/podstatus/p1'));
   });
 
@@ -183,9 +184,9 @@ describe('edgehub', () => {
     const events: string[] = [];
     const { hub } = startHub({ tls: () => { reads++; return { caPem: pki.caPem, ...pki.client }; }, backoff: { initialMs: 20, maxMs: 40 } });
     hub.onConnection((e) => events.push(e));
-    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 3000, 'connect');
+    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 'connect', 3000);
     cloud.latest()!.ws.close(1001, 'going away');
-    await waitFor(() => cloud.conns.length === 2 && hub.isConnected(), 3000, 'reconnect');
+    await waitFor(() => cloud.conns.length === 2 && hub.isConnected(), 'reconnect', 3000);
     assert.equal(reads, 2);
     assert.deepEqual(events, ['connected', 'disconnected', 'connected']);
     assert.equal(hub.stats().connects, 2);
@@ -195,7 +196,7 @@ describe('edgehub', () => {
     const lines: Array<{ level: number; msg: string }> = [];
     const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s)) });
     const { hub, stop } = startHub({ log });
-    await waitFor(() => hub.isConnected(), 3000, 'connect');
+    await waitFor(() => hub.isConnected(), 'connect', 3000);
     await stop();
     const bye = lines.find((l) => l.msg === 'disconnected from cloudhub');
     assert.equal(bye?.level, 30, 'info, not warn');
@@ -203,7 +204,7 @@ describe('edgehub', () => {
 
   it('stops cleanly: closes with 1000 and leaves no timers behind', async () => {
     const { hub, stop } = startHub({ heartbeatMs: 50 });
-    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 3000, 'connect');
+    await waitFor(() => hub.isConnected() && cloud.conns.length === 1, 'connect', 3000);
     hub.send(newMessage({ operation: Op.update, resource: 'default/podstatus/x' }));
     const closed = new Promise<number>((r) => cloud.latest()!.ws.once('close', (code) => r(code)));
     await stop();

@@ -101,12 +101,3 @@ export async function startTestCloudHub(pki: TestPki, port = 0): Promise<TestClo
   hub.port = (server.address() as AddressInfo).port;
   return hub;
 }
-
-/** Polls `cond` every 10 ms; rejects after `ms`. */
-export async function waitFor(cond: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
