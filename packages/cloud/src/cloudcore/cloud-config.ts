@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { deepFreeze, logConfigSchema, parseLayers } from '../server/config.js';
+import { deepFreeze } from '@kedge/core';
+import { logConfigSchema, parseLayers } from '../server/config.js';
 import { cloudcoreSchema, type CloudCoreConfig } from './config.js';
 
 /** `kedge cloud --config FILE`: the same `cloudcore` and `log` sections as `kedge server`'s config. */

@@ -55,7 +55,7 @@ export const cloudcoreSchema = z.object({
   edgeController: edgeControllerSchema.prefault({}),
 }).strict();
 
-type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+export type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 export type CloudCoreConfig = DeepReadonly<z.infer<typeof cloudcoreSchema>>;
 

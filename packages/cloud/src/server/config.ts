@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { deepFreeze, mergeLayers, parseConfig, readYamlConfig } from '@kedge/core';
 import { z } from 'zod';
 import { UserError } from './errors.js';
-import { cloudcoreSchema, type CloudCoreConfig } from '../cloudcore/config.js';
+import { cloudcoreSchema, type CloudCoreConfig, type DeepReadonly } from '../cloudcore/config.js';
 
 /** Log levels pino knows, most to least severe; `silent` turns logging off. */
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -70,8 +70,6 @@ export function serverConfigSchema(controllerNames: readonly string[]) {
 /** The `log` section, shared with `kedge cloud`. */
 export const logConfigSchema = logSchema;
 
-type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
-
 export type ServerConfig = DeepReadonly<{
   apiserver: z.infer<typeof apiserverSchema>;
   storage: z.infer<typeof storageSchema>;
@@ -114,8 +112,6 @@ export class ConfigError extends UserError {
 }
 
 const configError = (message: string): Error => new ConfigError(message);
-
-export { deepFreeze };
 
 /**
  * Builds the effective config: defaults < YAML file < flags. Paths come back absolute, the
