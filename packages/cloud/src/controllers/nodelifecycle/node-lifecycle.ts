@@ -1,6 +1,7 @@
 import { R, findToleration, wellKnown, isNotFound, type KubeObject, type Taint } from '@kedge/api';
 import type { EventRecorder, Informer, KubeClient, Reconciler, Result } from '@kedge/core';
 import type { Logger } from 'pino';
+import { isoSeconds } from '../replicaset/replicaset-status.js';
 
 export interface NodeLifecycleOptions {
   gracePeriodMs: number;
@@ -30,7 +31,6 @@ interface Probe {
 }
 
 const pressure = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
-const seconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const cond = (o: KubeObject, type: string) => (o.status?.conditions ?? []).find((c: { type: string }) => c.type === type);
 
 /** Marks silent nodes Unknown, taints them, marks their pods not ready and (by policy) evicts. */
@@ -76,7 +76,7 @@ export class NodeLifecycleReconciler implements Reconciler {
     const conds: Array<Record<string, unknown>> = structuredClone(node.status?.conditions ?? []);
     for (const type of pressure) {
       const c = conds.find((x) => x.type === type);
-      const next = { type, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: seconds(now) };
+      const next = { type, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: isoSeconds(now) };
       if (c) Object.assign(c, next, { lastHeartbeatTime: c.lastHeartbeatTime });
       else conds.push({ ...next, reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.' });
     }
@@ -88,8 +88,8 @@ export class NodeLifecycleReconciler implements Reconciler {
       const r = pc.find((c) => c.type === 'Ready');
       if (r?.status === 'False') continue;
       // Upstream (MarkPodsNotReady) flips only the Ready condition.
-      if (r) Object.assign(r, { status: 'False', lastTransitionTime: seconds(now) });
-      else pc.push({ type: 'Ready', status: 'False', lastTransitionTime: seconds(now) });
+      if (r) Object.assign(r, { status: 'False', lastTransitionTime: isoSeconds(now) });
+      else pc.push({ type: 'Ready', status: 'False', lastTransitionTime: isoSeconds(now) });
       await this.d.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions: pc } }, { subresource: 'status' }).catch((e) => {
         if (!isNotFound(e)) throw e;
       });
@@ -103,7 +103,7 @@ export class NodeLifecycleReconciler implements Reconciler {
     const want: Taint[] = cur.filter((t) => !ours.includes(t.key) || (t.key === key && (t.effect === 'NoSchedule' || t.effect === 'NoExecute')));
     if (key) {
       for (const effect of ['NoSchedule', 'NoExecute'] as const) {
-        if (!want.some((t) => t.key === key && t.effect === effect)) want.push({ key, effect, ...(effect === 'NoExecute' ? { timeAdded: seconds(this.d.now()) } : {}) });
+        if (!want.some((t) => t.key === key && t.effect === effect)) want.push({ key, effect, ...(effect === 'NoExecute' ? { timeAdded: isoSeconds(this.d.now()) } : {}) });
       }
     }
     if (JSON.stringify(want) === JSON.stringify(cur)) return;

@@ -1,6 +1,8 @@
 import { R, findToleration, nodeMatchesSelectorAndAffinity, objectKey, splitKey, untoleratedTaints, wellKnown, type KubeObject, type Taint } from '@kedge/api';
 import type { EventRecorder, Informer, KubeClient, Reconciler, Result } from '@kedge/core';
 import type { Logger } from 'pino';
+import { isPodActive, isPodTerminal } from '../replicaset/pod-utils.js';
+import { isoSeconds } from '../replicaset/replicaset-status.js';
 import { nodeAllocatable, podRequests, type Resources } from './resources.js';
 
 export interface SchedulerDeps {
@@ -17,11 +19,9 @@ export const schedulerName = 'default-scheduler';
 
 export function needsScheduling(pod: KubeObject): boolean {
   const s = pod.spec ?? {};
-  const phase = pod.status?.phase;
-  return !s.nodeName && (!s.schedulerName || s.schedulerName === schedulerName) && !pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+  return !s.nodeName && (!s.schedulerName || s.schedulerName === schedulerName) && isPodActive(pod);
 }
 
-const terminal = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const nodeReady = (node: KubeObject) => (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
 // Upstream NodeUnschedulable plugin: spec.unschedulable acts as this taint; TaintToleration filters these effects.
 const unschedulableTaint: Taint = { key: wellKnown.taintUnschedulable, effect: 'NoSchedule' };
@@ -98,7 +98,7 @@ export class SchedulerReconciler implements Reconciler {
     };
     const seen = new Set<string>();
     for (const p of this.d.pods.byIndex('nodeName', node)) {
-      if (terminal(p)) continue;
+      if (isPodTerminal(p)) continue;
       seen.add(objectKey(p));
       add(podRequests(p));
     }
@@ -117,7 +117,7 @@ export class SchedulerReconciler implements Reconciler {
     const conds: Array<Record<string, unknown>> = pod.status?.conditions ?? [];
     const cur = conds.find((c) => c.type === 'PodScheduled');
     if (!cur || cur.status !== 'False' || cur.reason !== 'Unschedulable' || cur.message !== message) {
-      const next = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cur?.status === 'False' ? cur.lastTransitionTime : new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+      const next = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cur?.status === 'False' ? cur.lastTransitionTime : isoSeconds(Date.now()) };
       const conditions = [...conds.filter((c) => c.type !== 'PodScheduled'), next];
       await this.d.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions } }, { subresource: 'status' });
       this.d.recorder.event(pod, 'Warning', 'FailedScheduling', message);
