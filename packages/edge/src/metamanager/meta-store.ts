@@ -45,7 +45,7 @@ export interface MetaStore {
 }
 
 export interface MetaStoreOptions {
-  /** SQLite file, or ':memory:' (hollow nodes). */
+  /** SQLite file, or ':memory:' (tests; hollow nodes use sim's createMapStore). */
   path: string;
 }
 
