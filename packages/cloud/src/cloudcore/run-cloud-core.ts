@@ -4,6 +4,7 @@ import { TokenManager, createCertServer, loadOrCreateCloudPKI } from '../certser
 import { DEFAULT_RETAIN_MS, createCloudHub, createRevocations } from '../cloudhub/index.js';
 import { createEdgeController, createSyncController } from '../edgecontroller/index.js';
 import { UserError } from '../server/errors.js';
+import { dialHost, urlHost } from '../server/listen.js';
 import { advertiseAddresses } from './addresses.js';
 import type { CloudCoreConfig } from './config.js';
 import { bind, certHttpsServer, closeAll, cloudHubServer, listenersModule, type Bound } from './listeners.js';
@@ -22,8 +23,7 @@ export interface CloudCoreDeps {
 
 /** The address to print for a listener: the first advertised one, else the bind address, loopback for a wildcard. */
 function displayHost(cfg: CloudCoreConfig, bindAddr: string): string {
-  const host = cfg.advertiseAddresses[0] ?? (bindAddr === '0.0.0.0' || bindAddr === '' ? '127.0.0.1' : bindAddr === '::' ? '::1' : bindAddr);
-  return host.includes(':') ? `[${host}]` : host;
+  return urlHost(cfg.advertiseAddresses[0] ?? dialHost(bindAddr));
 }
 
 async function asUserError<T>(what: string, fn: () => Promise<T>): Promise<T> {

@@ -31,8 +31,15 @@ export function listen(server: Server, port: number, host: string, flags: Listen
   });
 }
 
-/** The URL clients should dial: a wildcard bind is reached via loopback; IPv6 goes in brackets. */
+/** The host clients should dial for a bind address: a wildcard bind is reached via loopback. */
+export function dialHost(bind: string): string {
+  return bind === '0.0.0.0' || bind === '' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+}
+
+/** `host` as it goes into a URL: IPv6 in brackets. */
+export const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+/** The URL clients should dial. */
 export function serverUrl(bind: string, port: number): string {
-  const host = bind === '0.0.0.0' || bind === '' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
-  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return `https://${urlHost(dialHost(bind))}:${port}`;
 }
