@@ -84,6 +84,15 @@ export interface Status {
   code: number;
 }
 
+/** Freezes `v` and everything reachable from it (informer caches, built-in schemas, loaded configs); returns `v`. */
+export function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
+}
+
 /** "ns/name" for namespaced objects, "name" for cluster-scoped ones: the work-queue key format. */
 export function objectKey(obj: { metadata: ObjectMeta }): string {
   const ns = obj.metadata.namespace;

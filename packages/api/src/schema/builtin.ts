@@ -1,6 +1,7 @@
 // kedge's own OpenAPI v3 component schemas for the built-in kinds, keyed by the upstream names
 // (io.k8s.api.core.v1.Pod, ...). They feed /openapi/v3, kubectl explain, strict field validation
 // and strategic-merge-patch merge keys.
+import { deepFreeze } from '../meta.js';
 import type { JSONSchema, SchemaComponents } from './types.js';
 import { apiextensionsV1 } from './builtin/apiextensions-v1.js';
 import { appsV1 } from './builtin/apps-v1.js';
@@ -29,14 +30,6 @@ function withLists(tables: Record<string, JSONSchema>[]): Record<string, JSONSch
     all[`${name}List`] = listKind(group, version, kind, name);
   }
   return all;
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const child of Object.values(v as object)) deepFreeze(child);
-  }
-  return v;
 }
 
 export const builtinComponents: SchemaComponents = deepFreeze(

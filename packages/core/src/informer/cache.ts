@@ -1,14 +1,9 @@
-import { objectKey, type KubeObject } from '@kedge/api';
+import { deepFreeze, objectKey, type KubeObject } from '@kedge/api';
 import type { EventHandler } from '../controller/types.js';
 
-/** Objects handed out by the cache are frozen so a controller mutating one fails loudly instead of corrupting it. */
-export function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v as object)) deepFreeze(x);
-  }
-  return v;
-}
+// Objects handed out by the cache are frozen so a controller mutating one fails loudly instead of corrupting it.
+// Re-exported so `@kedge/core` users keep importing it from here.
+export { deepFreeze };
 
 /** Keyed store with secondary indexes; notifies handlers of every effective change. */
 export class IndexedCache<T extends KubeObject> {
