@@ -68,7 +68,8 @@ interface V2Row {
 
 const toEntry = (r: V2Row): StoreEntry => ({ obj: JSON.parse(r.value) as KubeObject, revision: r.revision ?? 0 });
 
-function parseRv(rv: unknown): number | undefined {
+/** A resourceVersion as a number when it is one (the cloud's are); anything else is not compared. */
+export function parseRv(rv: unknown): number | undefined {
   if (typeof rv !== 'string' || !/^\d+$/.test(rv)) return undefined;
   return Number(rv);
 }

@@ -1,6 +1,6 @@
 import { NULL_NAMESPACE, type KubeObject, type ResourceRef } from '@kedge/api';
 import { refForEdgeType } from '../metamanager/edge-types.js';
-import type { MetaStore, PutResult, StoreEntry, StoreEvent } from '../metamanager/meta-store.js';
+import { parseRv, type MetaStore, type PutResult, type StoreEntry, type StoreEvent } from '../metamanager/meta-store.js';
 
 interface Row {
   edgeType: string;
@@ -11,7 +11,6 @@ interface Row {
 }
 
 const sameRef = (a: ResourceRef | undefined, b: ResourceRef): boolean => !!a && a.group === b.group && a.resource === b.resource;
-const numericRv = (rv: unknown): number | undefined => (typeof rv === 'string' && /^\d+$/.test(rv) ? Number(rv) : undefined);
 
 /**
  * The MetaStore contract on a Map, for hollow nodes: the same ordering rules as the SQLite store (an
@@ -37,8 +36,8 @@ export function createMapStore(): MetaStore {
       const name = obj.metadata.name ?? '';
       const [key, namespace] = keyOf(edgeType, obj.metadata.namespace, name);
       const old = rows.get(key);
-      const newRv = numericRv(obj.metadata.resourceVersion);
-      const oldRv = numericRv(old?.entry.obj.metadata.resourceVersion);
+      const newRv = parseRv(obj.metadata.resourceVersion);
+      const oldRv = parseRv(old?.entry.obj.metadata.resourceVersion);
       if (old && oldRv !== undefined && newRv !== undefined && newRv < oldRv) return 'ignored';
       const ref = refForEdgeType(edgeType);
       const entry = { obj, revision: ++rev };
