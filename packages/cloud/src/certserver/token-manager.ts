@@ -1,6 +1,6 @@
 import { ApiError } from '@kedge/api';
 import type { KubeClient, Logger, Module } from '@kedge/core';
-import { TOKEN_SECRET, KUBEEDGE_NAMESPACE, getSecretData, putSecret, type CloudPKI } from './cloud-pki.js';
+import { TOKEN_SECRET, TOKEN_TTL_MS, KUBEEDGE_NAMESPACE, getSecretData, putSecret, type CloudPKI } from './cloud-pki.js';
 import { createToken, verifyToken } from './token.js';
 
 const HOUR_MS = 3_600_000;
@@ -32,7 +32,7 @@ export class TokenManager implements Module {
   private readonly log: Logger;
 
   constructor(private readonly opts: TokenManagerOptions) {
-    this.ttlMs = opts.ttlMs ?? 24 * HOUR_MS;
+    this.ttlMs = opts.ttlMs ?? TOKEN_TTL_MS;
     this.refreshMs = opts.refreshMs ?? 12 * HOUR_MS;
     this.now = opts.now ?? Date.now;
     this.log = opts.log.child({ module: this.name });
