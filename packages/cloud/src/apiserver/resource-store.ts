@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, alreadyExists, badRequest, conflict, invalid, notFound, type FieldError, type KubeObject } from '@kedge/api';
+import { ApiError, alreadyExists, badRequest, conflict, invalid, notFound, wellKnown, type FieldError, type KubeObject } from '@kedge/api';
 import { applyDefaults, validateValue } from '@kedge/api/schema/index.js';
 import { isStorageError } from '../storage/types.js';
 import { generateNameSuffix, validateName, type NameRule } from './names.js';
@@ -271,8 +271,8 @@ export class ResourceStore {
       const next = structuredClone(obj);
       const nm = next.metadata;
       const fins = new Set(nm.finalizers ?? []);
-      if (o.propagationPolicy === 'Foreground') fins.add('foregroundDeletion');
-      if (o.propagationPolicy === 'Orphan') fins.add('orphan');
+      if (o.propagationPolicy === 'Foreground') fins.add(wellKnown.finalizerForeground);
+      if (o.propagationPolicy === 'Orphan') fins.add(wellKnown.finalizerOrphan);
       if (fins.size > 0) nm.finalizers = [...fins];
       const now = this.core.now();
       let keep = fins.size > 0;
@@ -305,8 +305,9 @@ export class ResourceStore {
       const key = objectKeyFor(def, ns, name);
       try {
         if (keep) {
-          if (o.dryRun || encodeObject(next) === encodeObject(obj)) return { obj: next, deleted: false };
-          const rev = await this.core.backend.update(key, encodeObject(next), cur.kv.modRevision);
+          const text = encodeObject(next);
+          if (o.dryRun || text === encodeObject(obj)) return { obj: next, deleted: false };
+          const rev = await this.core.backend.update(key, text, cur.kv.modRevision);
           nm.resourceVersion = String(rev);
           return { obj: next, deleted: false };
         }

@@ -1,4 +1,4 @@
-import { R, isNotFound, type KubeObject, type ResourceRef } from '@kedge/api';
+import { R, isNotFound, wellKnown, type KubeObject, type ResourceRef } from '@kedge/api';
 import type { KubeClient, Module, Result } from '@kedge/core';
 import { Controller } from '@kedge/core/controller/index.js';
 import type { ControllerDeps } from '../types.js';
@@ -48,8 +48,8 @@ export function createNamespaceController(deps: ControllerDeps, cfg: NamespaceCo
       const fresh = await deps.client.get(R.namespaces, undefined, name).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
       if (!fresh) return;
       const finalizers: string[] = fresh.spec?.finalizers ?? [];
-      if (!finalizers.includes('kubernetes')) return;
-      const next: KubeObject = { ...fresh, spec: { ...fresh.spec, finalizers: finalizers.filter((f) => f !== 'kubernetes') } };
+      if (!finalizers.includes(wellKnown.finalizerKubernetes)) return;
+      const next: KubeObject = { ...fresh, spec: { ...fresh.spec, finalizers: finalizers.filter((f) => f !== wellKnown.finalizerKubernetes) } };
       await deps.client.update(R.namespaces, next, { subresource: 'finalize' });
       log.info({ namespace: name }, 'namespace finalized');
     },
