@@ -84,10 +84,6 @@ export function matchFields(sel: FieldSelector, fields: Record<string, string>):
   });
 }
 
-export function fieldSelectorRequirements(sel: FieldSelector): readonly FieldRequirement[] {
-  return sel.requirements;
-}
-
 /** The value a selector pins `field` to with `=`/`==`, if any (e.g. `metadata.name` for single-object watches). */
 export function exactFieldValue(sel: FieldSelector, field: string): string | undefined {
   return sel.requirements.find((r) => r.field === field && r.operator !== '!=')?.value;
