@@ -118,7 +118,7 @@ export class ResourceStore {
     const got = await this.core.store.get(nsDef, undefined, ns);
     if (!got) throw notFound('namespaces', ns);
     if (got.obj.metadata.deletionTimestamp || got.obj.status?.phase === 'Terminating') {
-      throw new ApiError('Forbidden', `${def.plural}${def.group ? `.${def.group}` : ''} "${String('')}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
+      throw new ApiError('Forbidden', `${def.plural}${def.group ? `.${def.group}` : ''} "" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
         details: { kind: def.plural, ...(def.group ? { group: def.group } : {}), causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }] },
       });
     }
