@@ -1,4 +1,4 @@
-import { Op, splitNodeResource, type KubeObject, type Message } from '@kedge/api';
+import { Op, parseEdgeResource, trimNodePrefix, type KubeObject, type Message, type ResourceParts } from '@kedge/api';
 
 /** Where an ack-required message lives in a node's queue and what its ACK records. */
 export interface AckInfo {
@@ -17,11 +17,8 @@ const NO_ACK_TYPES = new Set(['lease', 'nodepatch', 'podpatch', 'podstatus', 'no
 const NO_ACK_SOURCES = new Set(['taskmanager', 'nodeupgradejobcontroller']);
 
 /** `{ns}/{type}/{name}` part of a cloud resource, split; tolerant of resources without a node prefix. */
-export function resourceParts(resource: string | undefined): { namespace?: string; type?: string; name?: string } {
-  if (!resource) return {};
-  const rest = splitNodeResource(resource)?.rest ?? resource;
-  const p = rest.split('/');
-  return { namespace: p[0], type: p[1], name: p.length > 2 ? p.slice(2).join('/') : undefined };
+export function resourceParts(resource: string | undefined): Partial<ResourceParts> {
+  return parseEdgeResource(trimNodePrefix(resource ?? '')) ?? {};
 }
 
 function objectMeta(content: unknown): KubeObject['metadata'] | undefined {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ACK_OK, decodeMessage, Op, prependNode, responseTo, type Message } from '@kedge/api';
+import { ACK_OK, NULL_NAMESPACE, decodeMessage, Op, prependNode, responseTo, type Message } from '@kedge/api';
 import { createInformerFactory, type InformerFactory, type KubeClient, type Logger, type Module } from '@kedge/core';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { authenticate, refuseUpgrade } from './auth.js';
@@ -154,7 +154,7 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
     if (!entry || entry.info.isResponse || !entry.info.uid) return;
     const content = entry.msg.content as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | undefined;
     const parts = resourceParts(entry.msg.route.resource);
-    const namespace = content?.metadata?.namespace ?? (parts.namespace === 'null' ? undefined : parts.namespace);
+    const namespace = content?.metadata?.namespace ?? (parts.namespace === NULL_NAMESPACE ? undefined : parts.namespace);
     if (entry.info.isDelete) {
       syncs.remove({ node, uid: entry.info.uid, namespace });
       return;
