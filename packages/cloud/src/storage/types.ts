@@ -56,6 +56,27 @@ export function isStorageError(e: unknown, code?: StorageErrorCode): e is Storag
   return typeof e === 'object' && e !== null && (e as StorageError).isStorageError === true && (code === undefined || (e as StorageError).code === code);
 }
 
+/** The read revision for a requested one (0/undefined = latest); shared so every backend answers alike. */
+export function readRevision(requested: number | undefined, current: number, compacted: number): number {
+  if (!requested) return current;
+  if (requested < compacted) throw compactedError(requested, compacted);
+  // A revision from the future reads as now: with one writer nothing can land in between.
+  return Math.min(requested, current);
+}
+
+export function compactedError(revision: number, compacted: number): StorageError {
+  return new StorageError('compacted', `revision ${revision} is compacted (compact revision ${compacted})`);
+}
+
+/** The live value `cur` of `key`, if an update/delete may replace it ('not-found' / 'conflict' otherwise). */
+export function checkWritable(key: string, cur: KeyValue | undefined, expectedRevision: number | undefined): KeyValue {
+  if (!cur) throw new StorageError('not-found', `key ${key} not found`);
+  if (expectedRevision !== undefined && expectedRevision !== cur.modRevision) {
+    throw new StorageError('conflict', `key ${key} is at revision ${cur.modRevision}, not ${expectedRevision}`);
+  }
+  return cur;
+}
+
 export interface Watcher {
   stop(): void;
 }

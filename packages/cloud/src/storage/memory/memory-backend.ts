@@ -1,5 +1,5 @@
 import type { Logger } from '@kedge/core';
-import { StorageError, type Backend, type KeyValue, type ListOptions, type ListResult, type StorageEvent, type Watcher } from '../types.js';
+import { StorageError, checkWritable, compactedError, readRevision, type Backend, type KeyValue, type ListOptions, type ListResult, type StorageEvent, type Watcher } from '../types.js';
 import { WatchHub } from '../watch-hub.js';
 
 interface Version {
@@ -50,13 +50,13 @@ export class MemoryBackend implements Backend {
 
   async get(key: string, revision?: number): Promise<KeyValue | undefined> {
     this.assertOpen();
-    const rev = this.readRevision(revision);
+    const rev = readRevision(revision, this.rev, this.compactRev);
     return this.at(key, rev);
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     this.assertOpen();
-    const rev = this.readRevision(opts.revision);
+    const rev = readRevision(opts.revision, this.rev, this.compactRev);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     const items: KeyValue[] = [];
     let more = false;
@@ -95,7 +95,7 @@ export class MemoryBackend implements Backend {
 
   async update(key: string, value: string, expectedRevision?: number): Promise<number> {
     this.assertOpen();
-    const prev = this.checkWritable(key, expectedRevision);
+    const prev = checkWritable(key, this.latest(key), expectedRevision);
     const revision = this.rev + 1;
     const kv: KeyValue = { key, value, createRevision: prev.createRevision, modRevision: revision };
     this.append(key, { revision, createRevision: prev.createRevision, value });
@@ -105,7 +105,7 @@ export class MemoryBackend implements Backend {
 
   async delete(key: string, expectedRevision?: number): Promise<{ revision: number; prev: KeyValue }> {
     this.assertOpen();
-    const prev = this.checkWritable(key, expectedRevision);
+    const prev = checkWritable(key, this.latest(key), expectedRevision);
     const revision = this.rev + 1;
     this.append(key, { revision, createRevision: prev.createRevision, value: null });
     this.emit({ type: 'delete', kv: { ...prev, modRevision: revision }, prev, revision });
@@ -115,7 +115,7 @@ export class MemoryBackend implements Backend {
   watch(prefix: string, afterRevision: number, onEvent: (ev: StorageEvent) => void): Watcher {
     this.assertOpen();
     if (afterRevision < this.compactRev) {
-      throw new StorageError('compacted', `revision ${afterRevision} is compacted (compact revision ${this.compactRev})`);
+      throw compactedError(afterRevision, this.compactRev);
     }
     const replay: StorageEvent[] = [];
     for (let i = firstEventAfter(this.events, afterRevision); i < this.events.length; i++) {
@@ -154,15 +154,6 @@ export class MemoryBackend implements Backend {
     if (this.state !== 'open') throw new StorageError('closed', 'storage is not open');
   }
 
-  private readRevision(revision: number | undefined): number {
-    if (!revision) return this.rev;
-    if (revision < this.compactRev) {
-      throw new StorageError('compacted', `revision ${revision} is compacted (compact revision ${this.compactRev})`);
-    }
-    // A revision from the future reads as now: with one writer nothing can land in between.
-    return Math.min(revision, this.rev);
-  }
-
   private at(key: string, rev: number): KeyValue | undefined {
     const versions = this.history.get(key);
     if (!versions) return undefined;
@@ -176,15 +167,6 @@ export class MemoryBackend implements Backend {
 
   private latest(key: string): KeyValue | undefined {
     return this.at(key, this.rev);
-  }
-
-  private checkWritable(key: string, expectedRevision: number | undefined): KeyValue {
-    const cur = this.latest(key);
-    if (!cur) throw new StorageError('not-found', `key ${key} not found`);
-    if (expectedRevision !== undefined && expectedRevision !== cur.modRevision) {
-      throw new StorageError('conflict', `key ${key} is at revision ${cur.modRevision}, not ${expectedRevision}`);
-    }
-    return cur;
   }
 
   private append(key: string, v: Version): void {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from '@kedge/core';
 import { EventRing } from '../event-ring.js';
 import { prefixEnd } from '../keys.js';
-import { StorageError, type Backend, type KeyValue, type ListOptions, type ListResult, type StorageEvent, type Watcher } from '../types.js';
+import { StorageError, checkWritable, compactedError, readRevision, type Backend, type KeyValue, type ListOptions, type ListResult, type StorageEvent, type Watcher } from '../types.js';
 import { WatchHub } from '../watch-hub.js';
 import { schemaSql, sql, type LogRow, type ReplayRow } from './schema.js';
 
@@ -105,7 +105,7 @@ export class SqliteBackend implements Backend {
 
   async get(key: string, revision?: number): Promise<KeyValue | undefined> {
     this.assertOpen();
-    const rev = this.readRevision(revision);
+    const rev = readRevision(revision, this.rev, this.compactRev);
     if (rev === this.rev) return toKv(this.st.current.get(key) as KvRow | undefined);
     const row = this.st.atRevision.get(key, rev) as (KvRow & { deleted: number }) | undefined;
     return row && !row.deleted ? toKv(row) : undefined;
@@ -113,7 +113,7 @@ export class SqliteBackend implements Backend {
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     this.assertOpen();
-    const rev = this.readRevision(opts.revision);
+    const rev = readRevision(opts.revision, this.rev, this.compactRev);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
     const after = opts.after !== undefined && opts.after >= prefix ? opts.after : undefined;
     // One row beyond the limit tells whether there is more.
@@ -152,7 +152,7 @@ export class SqliteBackend implements Backend {
     this.beginBatch();
     const revision = this.rev + 1;
     const prev = this.inTx(() => {
-      const cur = this.writable(key, expectedRevision);
+      const cur = checkWritable(key, toKv(this.st.current.get(key) as KvRow | undefined), expectedRevision);
       this.st.insert.run({ id: revision, name: key, created: 0, deleted: 0, createRevision: cur.createRevision, prevRevision: cur.modRevision, value });
       this.st.setCurrent.run(key, revision);
       return cur;
@@ -166,7 +166,7 @@ export class SqliteBackend implements Backend {
     this.beginBatch();
     const revision = this.rev + 1;
     const prev = this.inTx(() => {
-      const cur = this.writable(key, expectedRevision);
+      const cur = checkWritable(key, toKv(this.st.current.get(key) as KvRow | undefined), expectedRevision);
       // Delete markers carry no value: the superseded row (prev_revision) still holds it.
       this.st.insert.run({ id: revision, name: key, created: 0, deleted: 1, createRevision: cur.createRevision, prevRevision: cur.modRevision, value: null });
       this.st.dropCurrent.run(key);
@@ -179,7 +179,7 @@ export class SqliteBackend implements Backend {
   watch(prefix: string, afterRevision: number, onEvent: (ev: StorageEvent) => void): Watcher {
     this.assertOpen();
     if (afterRevision < this.compactRev) {
-      throw new StorageError('compacted', `revision ${afterRevision} is compacted (compact revision ${this.compactRev})`);
+      throw compactedError(afterRevision, this.compactRev);
     }
     let replay: StorageEvent[] = [];
     // Uncommitted writes of the open batch are not replayed: they reach the hub when it commits.
@@ -223,24 +223,6 @@ export class SqliteBackend implements Backend {
   private assertOpen(): Database.Database {
     if (this.closed || !this.db) throw new StorageError('closed', 'storage is not open');
     return this.db;
-  }
-
-  private readRevision(revision: number | undefined): number {
-    if (!revision) return this.rev;
-    if (revision < this.compactRev) {
-      throw new StorageError('compacted', `revision ${revision} is compacted (compact revision ${this.compactRev})`);
-    }
-    // A revision from the future reads as now: with one writer nothing can land in between.
-    return Math.min(revision, this.rev);
-  }
-
-  private writable(key: string, expectedRevision: number | undefined): KeyValue {
-    const cur = toKv(this.st.current.get(key) as KvRow | undefined);
-    if (!cur) throw new StorageError('not-found', `key ${key} not found`);
-    if (expectedRevision !== undefined && expectedRevision !== cur.modRevision) {
-      throw new StorageError('conflict', `key ${key} is at revision ${cur.modRevision}, not ${expectedRevision}`);
-    }
-    return cur;
   }
 
   /** Opens the shared transaction of this event-loop turn (see the class comment). */
