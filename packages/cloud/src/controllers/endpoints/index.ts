@@ -1,13 +1,12 @@
 import { R, isAlreadyExists, isNotFound, objectKey, splitKey, type KubeObject } from '@kedge/api';
 import type { Informer, Module } from '@kedge/core';
 import { Controller } from '@kedge/core/controller/index.js';
+import { isPodActive, isPodReady } from '../replicaset/pod-utils.js';
 import type { ControllerDeps } from '../types.js';
 
 /** Marks Endpoints this controller owns, so selector-less services' hand-made Endpoints are left alone. */
 export const managedByLabel = 'endpoints.kedge.io/managed-by';
 const managedBy = 'endpoint-controller';
-
-const podReady = (p: KubeObject) => (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
 
 function selects(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -28,7 +27,7 @@ export function desiredSubsets(svc: KubeObject, pods: KubeObject[]): unknown[] {
     // Pods of an unreachable edge node keep the Ready value the node controller gave them (False), so
     // they move to notReadyAddresses like upstream (kubeedge#2128). Edge-local consumers route around
     // the cloud's view anyway; keeping them listed as not-ready lets the cloud see they still exist.
-    if (!pod.status?.podIP || pod.metadata.deletionTimestamp || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+    if (!pod.status?.podIP || !isPodActive(pod)) continue;
     const ports = (svc.spec?.ports ?? []).map((p: { name?: string; port: number; targetPort?: number | string; protocol?: string }) => {
       const port = resolvePort(p, pod);
       return port === undefined ? undefined : { ...(p.name ? { name: p.name } : {}), port, protocol: p.protocol ?? 'TCP' };
@@ -41,7 +40,7 @@ export function desiredSubsets(svc: KubeObject, pods: KubeObject[]): unknown[] {
       ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
       targetRef: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
     };
-    (podReady(pod) ? g.addresses : g.notReadyAddresses).push(addr);
+    (isPodReady(pod) ? g.addresses : g.notReadyAddresses).push(addr);
   }
   const byIp = (a: any, b: any) => String(a.ip).localeCompare(String(b.ip));
   return [...groups.values()].map((g) => ({
