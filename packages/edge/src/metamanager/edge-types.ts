@@ -17,24 +17,9 @@ const byEdgeType: ReadonlyMap<string, ResourceRef> = new Map<string, ResourceRef
   ['devicemodel', R.devicemodels],
 ]);
 
-const byRef = new Map<string, string>([...byEdgeType].map(([t, r]) => [refId(r), t]));
-
-function refId(r: ResourceRef): string {
-  return `${r.group}/${r.version}/${r.resource}`;
-}
-
 /** The REST resource behind an edge resource type; undefined for types kept only in the `meta` table. */
 export function refForEdgeType(edgeType: string): ResourceRef | undefined {
   return byEdgeType.get(edgeType);
-}
-
-export function edgeTypeForRef(ref: ResourceRef): string | undefined {
-  return byRef.get(refId(ref));
-}
-
-/** Every REST resource the edge cache can hold. */
-export function knownRefs(): ResourceRef[] {
-  return [...byEdgeType.values()];
 }
 
 /** `schema.GroupVersionResource.String()` as KubeEdge writes it into `meta_v2.group_version_resource`. */

@@ -1,3 +1,3 @@
 export * from './meta-store.js';
 export * from './meta-manager.js';
-export { refForEdgeType, edgeTypeForRef, knownRefs } from './edge-types.js';
+export { refForEdgeType } from './edge-types.js';
