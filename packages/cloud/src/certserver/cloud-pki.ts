@@ -2,9 +2,9 @@ import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { ApiError, R, isAlreadyExists, isNotFound, type KubeObject } from '@kedge/api';
 import type { KubeClient, Logger } from '@kedge/core';
-import { issueCert, pemToDer, type CertificateAuthority } from '../pki/index.js';
+import { createCA, issueCert, pemToDer, type CertificateAuthority } from '../pki/index.js';
 import { caHash, createToken, parseJoinToken, verifyToken } from './token.js';
-import { createNamedCA, keyPemToSec1Der, loadCAFromDer, sec1DerToKeyPem } from '../pki/kubeedge-ca.js';
+import { keyPemToSec1Der, loadCAFromDer, sec1DerToKeyPem } from '../pki/kubeedge-ca.js';
 
 // Secret names and keys as KubeEdge's cloudhub pre_server.go uses them, so tools that read them
 // (keadm gettoken, a migrated cloudcore) find everything where they expect it.
@@ -105,7 +105,7 @@ async function loadOrCreateCA(client: KubeClient, log: Logger): Promise<Certific
       }
       return loadCAFromDer(data.cadata, data.cakeydata);
     }
-    const ca = await createNamedCA('KubeEdge', ['KubeEdge'], CA_YEARS);
+    const ca = await createCA('KubeEdge', CA_YEARS, ['KubeEdge']);
     // A concurrent CloudCore may win the create; then use its CA so both sign with one key.
     if (await putSecret(client, CA_SECRET, { cadata: pemToDer(ca.certPem), cakeydata: keyPemToSec1Der(ca.keyPem) }, 'create')) {
       log.info({ secret: CA_SECRET }, 'created cloud ca');

@@ -49,12 +49,13 @@ export function subjectName(cn: string, organizations: string[] = []): x509.Json
   return [{ CN: [cn] }, ...organizations.map((o) => ({ O: [o] }))];
 }
 
-export async function createCA(cn: string, years: number): Promise<CertificateAuthority> {
+/** A self-signed P-256 CA; `organizations` go into the subject too (KubeEdge's CA is CN=O=KubeEdge). */
+export async function createCA(cn: string, years: number, organizations: string[] = []): Promise<CertificateAuthority> {
   const keys = await generateKeyPair();
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: subjectName(cn),
+    name: subjectName(cn, organizations),
     notBefore: new Date(now - BACKDATE_MS),
     notAfter: new Date(now + years * 365 * DAY_MS),
     signingAlgorithm,

@@ -1,33 +1,9 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { loadCA, randomSerial, subjectName, type CertificateAuthority } from './ca.js';
-import { exportPrivateKeyPem, derToPem } from './pem.js';
-import { generateKeyPair, signingAlgorithm, x509 } from './x509.js';
+import { loadCA, type CertificateAuthority } from './ca.js';
+import { derToPem } from './pem.js';
 
 // KubeEdge keeps keys as SEC1 DER (Go's x509.MarshalECPrivateKey) in its Secrets; these helpers convert
 // between that and the PKCS#8 PEM the rest of kedge's PKI uses.
-
-const YEAR_MS = 365 * 86_400_000;
-const BACKDATE_MS = 5 * 60_000;
-
-/** A self-signed P-256 CA whose subject carries both CN and O (KubeEdge's CA is CN=O=KubeEdge). */
-export async function createNamedCA(cn: string, organizations: string[], years: number): Promise<CertificateAuthority> {
-  const keys = await generateKeyPair();
-  const now = Date.now();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    name: subjectName(cn, organizations),
-    notBefore: new Date(now - BACKDATE_MS),
-    notAfter: new Date(now + years * YEAR_MS),
-    signingAlgorithm,
-    keys,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
-  });
-  return { cert, key: keys.privateKey, certPem: cert.toString('pem') + '\n', keyPem: await exportPrivateKeyPem(keys.privateKey) };
-}
 
 /** SEC1 DER of a PEM private key (PKCS#8 or SEC1). */
 export function keyPemToSec1Der(keyPem: string): Uint8Array {
