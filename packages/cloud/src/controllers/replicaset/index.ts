@@ -9,7 +9,7 @@ import { selectorMatches } from './selector.js';
 export { ReplicaSetReconciler, podFromTemplate } from './replicaset-reconciler.js';
 export { Expectations } from './expectations.js';
 export { claimObjects, ownerRefTo } from './claim.js';
-export { selectorMatches, type LabelSelector } from './selector.js';
+export { selectorMatches } from './selector.js';
 export * from './pod-utils.js';
 export * from './replicaset-status.js';
 

@@ -1,7 +1,5 @@
 import { isEmptySelector, labelSelectorFromMeta, matchLabels, type MetaLabelSelector } from '@kedge/api/selectors/index.js';
 
-export type { MetaLabelSelector as LabelSelector };
-
 /**
  * Whether a workload's `spec.selector` selects `labels`. A nil, empty or malformed selector matches
  * nothing: upstream refuses to let such a workload claim every pod of its namespace.
