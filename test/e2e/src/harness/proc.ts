@@ -25,10 +25,7 @@ export function spawnKedge(args: string[]): CliProc {
     p.err += d;
     if (p.err.length > 2_000_000) p.err = p.err.slice(-1_000_000);
   });
-  // Last resort if the test process dies before its after() hooks run.
-  const onExit = () => child.kill('SIGKILL');
-  process.once('exit', onExit);
-  void p.exit.then(() => process.off('exit', onExit));
+  // reapOnExit kills it if the test process dies before its after() hooks run.
   return p;
 }
 

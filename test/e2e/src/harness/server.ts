@@ -70,15 +70,12 @@ export async function startKedgeServer(opts: StartOptions = {}): Promise<KedgeSe
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kedge-e2e-'));
   const extra = opts.extraArgs ?? [];
   const readyMs = opts.readyTimeoutMs ?? 30_000;
+  // launch() registers each process with reapOnExit, the last resort if after() hooks never run.
   let proc = launch(dataDir, extra);
-  // Last resort if the test process itself dies before after() hooks run.
-  const onExit = () => { proc.child.kill('SIGKILL'); };
-  process.once('exit', onExit);
   let ready: { url: string; kubeconfig: string };
   try {
     ready = await waitReady(proc, readyMs);
   } catch (err) {
-    process.off('exit', onExit);
     if (owned) rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
@@ -92,7 +89,6 @@ export async function startKedgeServer(opts: StartOptions = {}): Promise<KedgeSe
       if (stopped) return proc.exit;
       stopped = true;
       const code = await terminate(proc);
-      process.off('exit', onExit);
       if (owned) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
