@@ -1,6 +1,7 @@
-import { R, type KubeObject, type ResourceRef } from '@kedge/api';
+import { R, objectKey, type KubeObject, type ResourceRef } from '@kedge/api';
 import type { EventHandler, EventRecorder, Informer } from '@kedge/core';
 import type { FakeKube } from '@kedge/core/testing/index.js';
+import { isPodReady } from './pod-utils.js';
 import { isoSeconds } from './replicaset-status.js';
 
 /**
@@ -15,14 +16,13 @@ export interface StoreInformer<T extends KubeObject = KubeObject> extends Inform
 export function storeInformer<T extends KubeObject = KubeObject>(fake: FakeKube, r: ResourceRef): StoreInformer<T> {
   let frozen: T[] | undefined;
   const items = (): T[] => frozen ?? fake.all<T>(r);
-  const key = (o: T) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : String(o.metadata.name));
   const handlers: EventHandler<T>[] = [];
   return {
     resource: r,
     async start() {},
     hasSynced: () => true,
     async waitForSync() {},
-    get: (k) => items().find((o) => key(o) === k),
+    get: (k) => items().find((o) => objectKey(o) === k),
     list: (ns) => items().filter((o) => !ns || o.metadata.namespace === ns),
     addIndex() {},
     byIndex: () => [],
@@ -52,8 +52,7 @@ export async function markPodReady(fake: FakeKube, pod: KubeObject, readyAt: num
 
 export async function markAllPodsReady(fake: FakeKube, namespace: string, readyAt: number): Promise<void> {
   for (const p of fake.all(R.pods, namespace)) {
-    const ready = p.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
-    if (!ready) await markPodReady(fake, p, readyAt);
+    if (!isPodReady(p)) await markPodReady(fake, p, readyAt);
   }
 }
 
