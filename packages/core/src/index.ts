@@ -8,3 +8,4 @@ export * from './informer/index.js';
 export * from './http-client/index.js';
 export * from './events/index.js';
 export * from './config/index.js';
+export * from './module/sleep.js';

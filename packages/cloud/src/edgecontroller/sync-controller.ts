@@ -1,5 +1,5 @@
 import { Op, R, isNotFound, objectKey, type KubeObject } from '@kedge/api';
-import type { Informer, InformerFactory, KubeClient, Module } from '@kedge/core';
+import { sleep, type Informer, type InformerFactory, type KubeClient, type Module } from '@kedge/core';
 import type { Logger } from 'pino';
 import type { CloudHub } from '../cloudhub/types.js';
 import { deleteMessage, downstreamMessage, minimalObject, rvNewer, type DownstreamOptions } from './messages.js';
@@ -206,15 +206,3 @@ export class SyncController implements Module {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { KubeClient } from '../client/types.js';
 import type { EventHandler, Informer, InformerOptions } from '../controller/types.js';
 import { IndexedCache } from './cache.js';
+import { sleep } from '../module/sleep.js';
 
 export interface ListWatchOptions extends InformerOptions {
   /** 0 disables periodic resync (update(obj, obj) for every cached object). */
@@ -17,19 +18,6 @@ export interface ListWatchOptions extends InformerOptions {
    * cache of thousands of objects holds only what is used. Must not mutate its input.
    */
   transform?: (obj: KubeObject) => KubeObject;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
