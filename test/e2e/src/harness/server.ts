@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliMain } from './paths.js';
-import { reapOnExit } from './reaper.js';
+import { spawnKedge, terminate, waitForLines, type CliProc } from './proc.js';
 
 export interface StartOptions {
   /** Reused across restarts; a fresh temp dir (removed by stop()) when omitted. */
@@ -27,41 +25,13 @@ export interface KedgeServer {
   stderrTail(n?: number): string;
 }
 
-interface Proc { child: ChildProcess; out: string; err: string; exit: Promise<number | null> }
+// CloudHub and the certificate server on free ports too, so parallel servers never collide on :10000/:10002.
+const launch = (dataDir: string, extraArgs: string[]): CliProc =>
+  spawnKedge(['server', '--data-dir', dataDir, '--port', '0', '--bind', '127.0.0.1', '--storage', 'sqlite', '--cloudhub-port', '0', '--certserver-port', '0', ...extraArgs]);
 
-function launch(dataDir: string, extraArgs: string[]): Proc {
-  // CloudHub and the certificate server on free ports too, so parallel servers never collide on :10000/:10002.
-  const args = [cliMain, 'server', '--data-dir', dataDir, '--port', '0', '--bind', '127.0.0.1', '--storage', 'sqlite', '--cloudhub-port', '0', '--certserver-port', '0', ...extraArgs];
-  const child = reapOnExit(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } }));
-  const p: Proc = { child, out: '', err: '', exit: new Promise((r) => child.once('exit', (code, sig) => r(code ?? (sig ? -1 : null)))) };
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (p.out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    p.err += d;
-    // Logs can be chatty; keep memory bounded but enough for a useful failure message.
-    if (p.err.length > 2_000_000) p.err = p.err.slice(-1_000_000);
-  });
-  return p;
-}
-
-async function waitReady(p: Proc, timeoutMs: number): Promise<{ url: string; kubeconfig: string }> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const url = p.out.match(/^kedge server listening on (https:\/\/\S+)\s*$/m);
-    const kc = p.out.match(/^kubeconfig: (\S+)\s*$/m);
-    if (url && kc && /^export KUBECONFIG=/m.test(p.out)) return { url: url[1]!, kubeconfig: kc[1]! };
-    if (p.child.exitCode !== null || p.child.signalCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const why = p.child.exitCode !== null ? `exited with ${p.child.exitCode}` : `not ready within ${timeoutMs} ms`;
-  p.child.kill('SIGKILL');
-  throw new Error(`kedge server ${why}\nstdout: ${p.out}\nstderr: ${p.err.slice(-4000)}`);
-}
-
-async function terminate(p: Proc): Promise<number | null> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return p.exit;
-  p.child.kill('SIGTERM');
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
-  try { return await p.exit; } finally { clearTimeout(timer); }
+async function waitReady(p: CliProc, timeoutMs: number): Promise<{ url: string; kubeconfig: string }> {
+  const [url, kubeconfig] = await waitForLines(p, [/^kedge server listening on (https:\/\/\S+)\s*$/m, /^kubeconfig: (\S+)\s*$/m, /^export KUBECONFIG=/m], timeoutMs, 'kedge server');
+  return { url: url!, kubeconfig: kubeconfig! };
 }
 
 /** Spawns `kedge server` from the built CLI and waits for its ready lines. */
@@ -70,7 +40,7 @@ export async function startKedgeServer(opts: StartOptions = {}): Promise<KedgeSe
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kedge-e2e-'));
   const extra = opts.extraArgs ?? [];
   const readyMs = opts.readyTimeoutMs ?? 30_000;
-  // launch() registers each process with reapOnExit, the last resort if after() hooks never run.
+  // spawnKedge registers each process with reapOnExit, the last resort if after() hooks never run.
   let proc = launch(dataDir, extra);
   let ready: { url: string; kubeconfig: string };
   try {
