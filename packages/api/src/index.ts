@@ -8,3 +8,4 @@ export * from './selectors/index.js';
 export * from './crds/index.js';
 export * from './message/index.js';
 export * from './scheduling/index.js';
+export * from './time.js';

@@ -1,8 +1,8 @@
-import type { KubeObject } from '@kedge/api';
+import { kubeTime, type KubeObject } from '@kedge/api';
 
 /** metav1.Time: RFC 3339 with whole seconds. */
 export function formatTime(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+  return kubeTime(d);
 }
 
 /** Re-renders a client's timestamp with 6 fractional digits, keeping microseconds when given. */

@@ -1,4 +1,4 @@
-import { ApiError, R, isAlreadyExists, isNotFound, wellKnown, type KubeObject } from '@kedge/api';
+import { ApiError, R, isAlreadyExists, isNotFound, wellKnown, type KubeObject, kubeTime } from '@kedge/api';
 import type { KubeClient } from '@kedge/core';
 import type { Placement } from './placement.js';
 
@@ -10,7 +10,7 @@ export interface NodeHandlerDeps {
   nodeStatusRefreshMs: number;
 }
 
-const seconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const seconds = kubeTime;
 
 /** Upstream handlers for a node's own Node and Lease. Callers have authorized the node already. */
 export class NodeHandlers {

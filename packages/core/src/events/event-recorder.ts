@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { R, isNotFound, type KubeObject } from '@kedge/api';
+import { R, isNotFound, type KubeObject, kubeTime } from '@kedge/api';
 import type { Logger } from 'pino';
 import type { KubeClient } from '../client/types.js';
 import type { EventRecorder } from '../controller/types.js';
@@ -18,7 +18,7 @@ export interface FlushableEventRecorder extends EventRecorder {
   flush(): Promise<void>;
 }
 
-const seconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const seconds = kubeTime;
 
 interface Seen {
   name: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ApiError, R, alreadyExists, apiVersionOf, conflict, notFound,
-  type KubeList, type KubeObject, type ResourceRef, type Status, type WatchEvent,
+  type KubeList, type KubeObject, type ResourceRef, type Status, type WatchEvent, kubeTime,
 } from '@kedge/api';
 import type { DeleteOptions, KubeClient, ListOptions, PatchType, WatchOptions, WriteOptions } from '../client/types.js';
 import { applyJsonPatch, jsonMergePatch, strategicMergePatch } from '@kedge/api/patch/index.js';
@@ -53,7 +53,7 @@ type Watcher = { res: string; ns?: string; opts: WatchOptions; push: (e: WatchEv
 const resKey = (r: ResourceRef) => (r.group ? `${r.resource}.${r.group}` : r.resource);
 const objKey = (r: ResourceRef, ns: string | undefined, name: string) => (r.namespaced ? `${ns ?? ''}/${name}` : name);
 const isNs = (r: ResourceRef) => resKey(r) === 'namespaces';
-const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const nowIso = () => kubeTime();
 const GEN_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** In-memory KubeClient for controller unit tests: enough API-server semantics to converge against. */

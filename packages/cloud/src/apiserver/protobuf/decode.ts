@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { ApiError } from '@kedge/api';
+import { ApiError, kubeTime } from '@kedge/api';
 import { inlineFields, k8sProto, kindMessages, pointerFields } from './schema.js';
 
 /** `k8s\0`: the prefix of every application/vnd.kubernetes.protobuf body (runtime/serializer/protobuf). */
@@ -52,7 +52,7 @@ function special(type: protobuf.Type, v: Record<string, unknown>): unknown {
       const seconds = Number(v.seconds ?? 0);
       // A zero Time is JSON null; non-pointer Times (creationTimestamp) are always on the wire.
       if (seconds === 0 && Number(v.nanos ?? 0) === 0) return undefined;
-      return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return kubeTime(seconds * 1000);
     }
     case 'IntOrString':
       return Number(v.type ?? 0) === 1 ? String(v.strVal ?? '') : Number(v.intVal ?? 0);

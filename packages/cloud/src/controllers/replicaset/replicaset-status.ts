@@ -1,4 +1,4 @@
-import type { KubeObject } from '@kedge/api';
+import { kubeTime, type KubeObject } from '@kedge/api';
 import { isPodAvailable, isPodReady, msUntilAvailable } from './pod-utils.js';
 
 export interface Condition {
@@ -21,7 +21,7 @@ export interface ReplicaSetStatus {
 
 /** Metav1.Time: RFC 3339 with seconds only. */
 export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  return kubeTime(ms);
 }
 
 export interface ManageFailure {
