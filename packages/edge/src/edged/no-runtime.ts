@@ -1,4 +1,4 @@
-import { Group, Op, ResType, Source, buildEdgeResource, newMessage, type KubeObject } from '@kedge/api';
+import { Group, Op, ResType, Source, buildEdgeResource, kubeTime, newMessage, type KubeObject } from '@kedge/api';
 import type { Logger } from '@kedge/core';
 import type { EdgeLink } from '../edgehub/types.js';
 import type { ObjectOp } from '../metamanager/meta-manager.js';
@@ -23,7 +23,7 @@ interface ContainerSpec {
   image?: string;
 }
 
-const seconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const seconds = kubeTime;
 
 /** True when the pod's status already says what this edge would report, so an echo does not loop. */
 function alreadyReported(pod: KubeObject): boolean {

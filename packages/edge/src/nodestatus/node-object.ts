@@ -1,4 +1,4 @@
-import { wellKnown, type KubeObject } from '@kedge/api';
+import { kubeTime, wellKnown, type KubeObject } from '@kedge/api';
 import { kubeletVersion, type HostFacts } from './host-info.js';
 
 /** The kubelet's read-only port, which KubeEdge reports as the kubelet endpoint (cloudstream may replace it). */
@@ -12,7 +12,7 @@ const DISK_AVAILABLE_MIN_RATIO = 0.1;
 const PID_AVAILABLE_MIN_RATIO = 0.1;
 
 /** Kubernetes Time: RFC 3339 UTC in whole seconds. */
-export const kubeTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+export { kubeTime };
 /** Kubernetes MicroTime: RFC 3339 UTC with exactly six fractional digits. */
 export const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 

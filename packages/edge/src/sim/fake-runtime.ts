@@ -1,4 +1,4 @@
-import { Group, Op, ResType, Source, buildEdgeResource, newMessage, type KubeObject } from '@kedge/api';
+import { Group, Op, ResType, Source, buildEdgeResource, kubeTime, newMessage, type KubeObject } from '@kedge/api';
 import type { Logger } from '@kedge/core';
 import type { EdgeLink } from '../edgehub/types.js';
 import type { ObjectOp } from '../metamanager/meta-manager.js';
@@ -19,7 +19,7 @@ export interface FakeRuntime {
   running(): number;
 }
 
-const seconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const seconds = kubeTime;
 
 /**
  * A runtime that starts nothing: every pod bound to the node is reported Running (all conditions

@@ -1,7 +1,8 @@
 import type { ContainerStatus as CriContainerStatus } from '../../cri/index.js';
 
-/** Kubernetes time format (RFC 3339, whole seconds). */
-export const kubeTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+import { kubeTime } from '@kedge/api';
+
+export { kubeTime };
 
 /** CRI timestamps are nanoseconds since the epoch as decimal strings; "0" means unset. */
 export function criTime(ns: string | undefined): string | undefined {
