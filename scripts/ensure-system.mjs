@@ -18,6 +18,7 @@ export const packageProbes = {
   'busybox-static': { file: '/bin/busybox' },
   mosquitto: { bin: 'mosquitto' },
   'etcd-server': { bin: 'etcd' },
+  chromium: { bin: 'chromium' },
 };
 
 function onPath(bin, env = process.env) {

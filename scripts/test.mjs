@@ -14,7 +14,8 @@ const ensure = spawnSync(process.execPath, [join(root, 'scripts', 'ensure.mjs')]
 if (ensure.status !== 0) process.exit(ensure.status ?? 1);
 // Edge runtime tests need a real containerd + runc (issue 4); installed from Debian when root, otherwise
 // those tests skip with the reason. Never fails the run by itself.
-ensureSystemPackages(['containerd', 'runc', 'containernetworking-plugins', 'busybox-static']);
+// Device tests use an external mosquitto (issue 5), dashboard tests Debian's chromium (issue 6).
+ensureSystemPackages(['containerd', 'runc', 'containernetworking-plugins', 'busybox-static', 'mosquitto', 'chromium']);
 
 function findTests(dir, out) {
   if (!existsSync(dir)) return out;
@@ -26,7 +27,7 @@ function findTests(dir, out) {
   return out;
 }
 
-const dirs = ['packages/api', 'packages/core', 'packages/cloud', 'packages/edge', 'packages/cli'].map((d) => join(root, d, 'dist'));
+const dirs = ['packages/api', 'packages/core', 'packages/cloud', 'packages/edge', 'packages/mappers', 'packages/dashboard', 'packages/cli'].map((d) => join(root, d, 'dist'));
 if (only !== 'unit') dirs.push(join(root, 'test/e2e/dist'));
 const files = dirs.flatMap((d) => findTests(d, []));
 if (files.length === 0) {

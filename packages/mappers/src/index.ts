@@ -1,0 +1,2 @@
+// The mapper SDK and the protocol mappers shipped with kedge (issue 5).
+export {};
