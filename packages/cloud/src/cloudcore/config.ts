@@ -40,6 +40,22 @@ const edgeControllerSchema = z.object({
   nodeStatusRefreshSeconds: z.number().positive().default(10),
 }).strict();
 
+const cloudStreamSchema = z.object({
+  /** Accept edge stream tunnels so `kubectl logs/exec` reach edge pods. Default true. */
+  enable: z.boolean().default(true),
+  /** Address of the tunnel edge nodes dial (WebSocket over mutual TLS). Default 0.0.0.0. */
+  bind: z.string().min(1).default('0.0.0.0'),
+  /** Tunnel port; 0 picks a free port. Default 10004 (KubeEdge's). */
+  tunnelPort: port().default(10004),
+}).strict();
+
+const deviceControllerSchema = z.object({
+  /** Run the DeviceController (devices.kubeedge.io to edge nodes and twin status back). Default true. */
+  enable: z.boolean().default(true),
+  /** Twin reports for one device are coalesced into at most one status write per this many ms. Default 1000. */
+  statusCoalesceMs: z.number().int().min(0).default(1000),
+}).strict();
+
 /** The `cloudcore` config section, shared by `kedge server` and `kedge cloud`. */
 export const cloudcoreSchema = z.object({
   /** Run CloudCore (CloudHub, certificate server, EdgeController, SyncController). Default true. */
@@ -53,6 +69,8 @@ export const cloudcoreSchema = z.object({
   advertiseAddresses: z.array(z.string().min(1)).default([]),
   token: tokenSchema.prefault({}),
   edgeController: edgeControllerSchema.prefault({}),
+  cloudStream: cloudStreamSchema.prefault({}),
+  deviceController: deviceControllerSchema.prefault({}),
 }).strict();
 
 export type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;

@@ -72,6 +72,70 @@ const nodeStatusSchema = z.object({
   leaseDurationSeconds: z.number().int().positive().default(40),
 }).strict();
 
+const edgedSchema = z.object({
+  /** Run pods on a container runtime. Default true; false leaves pods Pending with reason NoContainerRuntime. */
+  enable: z.boolean().default(true),
+  /**
+   * CRI endpoint (`unix:///path`). Default empty: the system containerd at
+   * unix:///run/containerd/containerd.sock when it answers, else a private containerd (see privateContainerd).
+   */
+  runtimeEndpoint: z.string().default(''),
+  /** Start a private containerd under <dataDir>/containerd when no runtime answers and the binary is installed. Default true. */
+  privateContainerd: z.boolean().default(true),
+  /** Pod volumes and state (kubelet's root dir). Default <dataDir>/edged. */
+  rootDir: z.string().default(''),
+  /** Container logs, kubelet's /var/log/pods layout. Default <dataDir>/pod-logs. */
+  podLogDir: z.string().default(''),
+  /** Sandbox (pause) image; must be present locally or pullable. Default kedge.local/pause:3.9 (built from busybox-static). */
+  sandboxImage: z.string().min(1).default('kedge.local/pause:3.9'),
+  /** Static pod manifests directory (KubeEdge staticPodPath). Default <dataDir>/manifests. */
+  staticPodPath: z.string().default(''),
+  /** Seconds between full reconciles of desired pods vs the runtime. Default 10. */
+  syncSeconds: z.number().positive().default(10),
+}).strict();
+
+const edgeStreamSchema = z.object({
+  /** Dial the cloud's stream tunnel so `kubectl logs/exec` reach this node's pods. Default true. */
+  enable: z.boolean().default(true),
+  /** Tunnel address, host:port. Default <edgeHub.server host>:10004 (KubeEdge's tunnel port). */
+  server: z.string().default(''),
+}).strict();
+
+const eventBusSchema = z.object({
+  /** internal: embedded MQTT broker; external: a broker at externalUrl; both. Default internal. */
+  mode: z.enum(['internal', 'external', 'both']).default('internal'),
+  /** Embedded broker listen address. Default 127.0.0.1. */
+  bind: z.string().min(1).default('127.0.0.1'),
+  /** Embedded broker port; 0 picks a free one. Default 1883. */
+  port: z.number().int().min(0).max(65535).default(1883),
+  /** External broker URL. Default mqtt://127.0.0.1:1883. */
+  externalUrl: z.string().default('mqtt://127.0.0.1:1883'),
+  /** Username local clients must present (and EdgeCore uses with an external broker). Default empty: no authentication. */
+  username: z.string().default(''),
+  /** Password for username. Default empty. */
+  password: z.string().default(''),
+}).strict();
+
+const deviceTwinSchema = z.object({
+  /** Run DeviceTwin, the EventBus and the DMI server. Default true. */
+  enable: z.boolean().default(true),
+  /** DMI gRPC socket mappers register on. Default <dataDir>/dmi.sock. */
+  dmiSocket: z.string().default(''),
+  /** Disk budget for twin reports and telemetry kept while the cloud is unreachable, in bytes. Default 64 MiB. */
+  spoolBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  /** What goes when the budget is full, unless a device says otherwise. Default drop-oldest. */
+  spoolPolicy: z.enum(['drop-oldest', 'drop-newest']).default('drop-oldest'),
+}).strict();
+
+const metricsSchema = z.object({
+  /** Serve Prometheus /metrics. Default true. */
+  enable: z.boolean().default(true),
+  /** Listen address. Default 127.0.0.1. */
+  bind: z.string().min(1).default('127.0.0.1'),
+  /** Port; 0 picks a free one. Default 10351. */
+  port: z.number().int().min(0).max(65535).default(10351),
+}).strict();
+
 const logSchema = z.object({
   /** Minimum level written to stderr. Default info. */
   level: z.enum(edgeLogLevels).default('info'),
@@ -88,6 +152,11 @@ export const edgeConfigSchema = z.object({
   metaManager: metaManagerSchema.prefault({}),
   metaServer: metaServerSchema.prefault({}),
   nodeStatus: nodeStatusSchema.prefault({}),
+  edged: edgedSchema.prefault({}),
+  edgeStream: edgeStreamSchema.prefault({}),
+  eventBus: eventBusSchema.prefault({}),
+  deviceTwin: deviceTwinSchema.prefault({}),
+  metrics: metricsSchema.prefault({}),
   log: logSchema.prefault({}),
 }).strict();
 
@@ -131,6 +200,11 @@ export function loadEdgeConfig(file: string | undefined, flags: EdgeConfigOverri
   cfg.edgeHub.tls.keyFile = at(cfg.edgeHub.tls.keyFile, join(certs, 'edge.key'));
   cfg.metaManager.db = at(cfg.metaManager.db, join(cfg.dataDir, 'edge.db'));
   if (!cfg.edgeHub.certServer) cfg.edgeHub.certServer = `https://${hostOf(cfg.edgeHub.server)}:10002`;
+  cfg.edged.rootDir = at(cfg.edged.rootDir, join(cfg.dataDir, 'edged'));
+  cfg.edged.podLogDir = at(cfg.edged.podLogDir, join(cfg.dataDir, 'pod-logs'));
+  cfg.edged.staticPodPath = at(cfg.edged.staticPodPath, join(cfg.dataDir, 'manifests'));
+  if (!cfg.edgeStream.server) cfg.edgeStream.server = `${hostOf(cfg.edgeHub.server)}:10004`;
+  cfg.deviceTwin.dmiSocket = at(cfg.deviceTwin.dmiSocket, join(cfg.dataDir, 'dmi.sock'));
   return cfg;
 }
 
