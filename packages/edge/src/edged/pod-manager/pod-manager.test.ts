@@ -155,6 +155,7 @@ test('a hostNetwork busybox pod runs, is adopted by a new manager without duplic
   assert.deepEqual(rt2.containers.map((x) => x.id), rt.containers.map((x) => x.id));
 
   await h2.pm.sync([]);
+  await h2.pm.idle();
   const rt3 = await runtimeOf(uid);
   assert.deepEqual(rt3, { sandboxes: [], containers: [] });
 });
@@ -178,6 +179,7 @@ test('a container exiting 1 under restartPolicy Always restarts with growing res
   // Only the newest dead container is kept next to the current one.
   assert.ok((await runtimeOf(p.metadata.uid!)).containers.length <= 2);
   await h.pm.sync([]);
+  await h.pm.idle();
   assert.deepEqual(await runtimeOf(p.metadata.uid!), { sandboxes: [], containers: [] });
 });
 
@@ -189,6 +191,7 @@ test('restartPolicy Never leaves a failed container terminated and the pod Faile
   assert.ok('terminated' in cs.state && cs.state.terminated.exitCode === 3 && cs.state.terminated.reason === 'Error', JSON.stringify(cs));
   assert.equal(cs.restartCount, 0);
   await h.pm.sync([]);
+  await h.pm.idle();
 });
 
 test('a bad image gives ErrImagePull, then ImagePullBackOff, without failing the sync', { skip, timeout: 60_000 }, async () => {
@@ -203,6 +206,7 @@ test('a bad image gives ErrImagePull, then ImagePullBackOff, without failing the
   assert.ok('waiting' in next && next.waiting.reason === 'ImagePullBackOff', JSON.stringify(next));
   assert.equal((await runtimeOf(p.metadata.uid!)).containers.length, 0);
   await h.pm.sync([]);
+  await h.pm.idle();
   assert.deepEqual(await runtimeOf(p.metadata.uid!), { sandboxes: [], containers: [] });
 });
 

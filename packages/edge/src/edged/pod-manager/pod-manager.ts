@@ -7,7 +7,10 @@ import { syncContainer, type ContainerSyncDeps } from './container-sync.js';
 import { createImagePuller } from './image-puller.js';
 import { CONTAINER_NAME, GRACE_PERIOD, POD_UID } from './labels.js';
 import { criTime, kubeTime, podStatus, type ContainerView, type V1PodStatus, type Waiting } from './pod-status.js';
-import { containersOf, podKey, podRef, sandboxConfig } from './runtime-config.js';
+import { containersOf, gracePeriodSeconds, podKey, podRef, sandboxConfig } from './runtime-config.js';
+import { createTerminator } from './terminator.js';
+import type { NodeInfo, ObjectGetter } from '../env/index.js';
+import type { VolumeManager } from '../volumes/index.js';
 
 export interface PodManagerOptions {
   cri: CriClient;
@@ -25,6 +28,21 @@ export interface PodManagerOptions {
   /** Node IP reported as hostIP/podIP of host-network pods (default: first non-internal IPv4). */
   hostIP?: string;
   pullTimeoutMs?: number;
+  /** Pod volumes; without it, pods with volumes still run but their mounts are skipped. */
+  volumes?: VolumeManager;
+  /** The edge cache, for env valueFrom/envFrom (ConfigMaps, Secrets). */
+  store?: ObjectGetter;
+  /** Node facts for the downward API (default: nodeName and hostIP). */
+  node?: NodeInfo;
+  /** Kubernetes events about a pod, with kubelet's reasons (Pulling, Created, Started, Killing, BackOff, Unhealthy, ...). */
+  events?: (pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string) => void;
+  /** Something asynchronous (a probe result, a finished background kill) means a sync should run soon. */
+  onChange?: () => void;
+}
+
+export interface SyncResult {
+  /** Pod UIDs that still have sandboxes or containers in the runtime (incl. pods being killed). */
+  active: Set<string>;
 }
 
 export interface PodManager {
@@ -32,7 +50,9 @@ export interface PodManager {
    * Level-triggered: makes the runtime run exactly `desired` (this node's pods from the cache) and
    * reports their statuses. Calls are serialized; callers may invoke it on every change and on a timer.
    */
-  sync(desired: KubeObject[]): Promise<void>;
+  sync(desired: KubeObject[]): Promise<SyncResult>;
+  /** Resolves when background kills and container stops have finished (tests, shutdown). */
+  idle(): Promise<void>;
 }
 
 /** Waiting reason for pods this slice cannot network (issue 4: a CNI bridge comes next). */
@@ -72,6 +92,17 @@ export function createPodManager(o: PodManagerOptions): PodManager {
   const ignoreNotFound = (e: unknown): void => {
     if (!isNotFound(e)) throw e;
   };
+  const known = new Map<string, KubeObject>();
+  const terminator = createTerminator({
+    cri: o.cri,
+    log,
+    onKilling: (uid, container, grace) => {
+      const pod = known.get(uid);
+      if (pod) o.events?.(pod, 'Normal', 'Killing', `Stopping container ${container}`);
+      void grace;
+    },
+    onDone: () => o.onChange?.(),
+  });
 
   async function stopContainer(c: Container): Promise<void> {
     if (c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED' || c.state === 'CONTAINER_UNKNOWN') {
@@ -87,12 +118,11 @@ export function createPodManager(o: PodManagerOptions): PodManager {
     await o.cri.removePodSandbox({ podSandboxId: s.id }).catch(ignoreNotFound);
   }
 
-  async function killPod(uid: string, sandboxes: PodSandbox[], containers: Container[]): Promise<void> {
-    const inSandbox = new Set(sandboxes.map((s) => s.id));
-    // Containers whose sandbox is already gone are orphans; remove them too.
-    await Promise.all(containers.filter((c) => !inSandbox.has(c.podSandboxId)).map(stopContainer));
-    await Promise.all(sandboxes.map((s) => removeSandbox(s, containers.filter((c) => c.podSandboxId === s.id))));
-    log.info({ uid, sandboxes: sandboxes.length, containers: containers.length }, 'pod removed from runtime');
+  /** After a pod is fully gone from the runtime: its volumes and per-pod state go too. */
+  async function forget(uid: string): Promise<void> {
+    pods.delete(uid);
+    known.delete(uid);
+    await o.volumes?.tearDown(uid);
   }
 
   function report(pod: KubeObject, views: ContainerView[], startTime?: string): void {
@@ -118,11 +148,12 @@ export function createPodManager(o: PodManagerOptions): PodManager {
   const waitingAll = (pod: KubeObject, w: Waiting): ContainerView[] =>
     containersOf(pod).map((c) => ({ name: c.name, image: c.image ?? '', waiting: w }));
 
-  async function syncPod(pod: KubeObject, sandboxes: PodSandbox[], containers: Container[]): Promise<void> {
+  /** Resolves true when the pod has a sandbox or containers in the runtime after the pass. */
+  async function syncPod(pod: KubeObject, sandboxes: PodSandbox[], containers: Container[]): Promise<boolean> {
     const p = podRef(pod);
     if (!pod.spec?.hostNetwork) {
       report(pod, waitingAll(pod, { reason: POD_NETWORK_NOT_SUPPORTED, message: 'kedge runs hostNetwork pods only so far; pod networking (CNI) is not implemented yet' }));
-      return;
+      return sandboxes.length + containers.length > 0;
     }
     sandboxes.sort(newestFirst);
     let sandbox = sandboxes.find((s) => s.state === 'SANDBOX_READY');
@@ -138,7 +169,7 @@ export function createPodManager(o: PodManagerOptions): PodManager {
       const w = await puller.ensure(o.sandboxImage, 'IfNotPresent', `${p.uid}/sandbox`);
       if (w) {
         report(pod, waitingAll(pod, w));
-        return;
+        return containers.length + sandboxes.length > 0;
       }
       let podSandboxId: string;
       try {
@@ -147,7 +178,7 @@ export function createPodManager(o: PodManagerOptions): PodManager {
         // kubelet's FailedCreatePodSandBox: the pod stays Pending with the cause, and the next sync retries.
         log.warn({ err, pod: podKey(p) }, 'pod sandbox failed to start');
         report(pod, waitingAll(pod, { reason: 'ContainerCreating', message: `failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}` }));
-        return;
+        return containers.length + sandboxes.length > 0;
       }
       log.info({ pod: podKey(p), sandbox: podSandboxId, attempt }, 'pod sandbox started');
       sandbox = (await o.cri.listPodSandbox({ filter: { id: podSandboxId } })).items[0];
@@ -172,36 +203,59 @@ export function createPodManager(o: PodManagerOptions): PodManager {
       lastAttempt: lastAttempt.get(spec.name) ?? -1,
     })));
     report(pod, views, criTime(current.createdAt));
+    return true;
   }
 
-  async function syncOnce(desired: KubeObject[]): Promise<void> {
+  async function syncOnce(desired: KubeObject[]): Promise<SyncResult> {
     const [sbList, ctrList] = await Promise.all([o.cri.listPodSandbox({}), o.cri.listContainers({})]);
     const sandboxes = groupBy(sbList.items.filter((s) => s.labels[POD_UID]), (s) => s.labels[POD_UID]!);
     const containers = groupBy(ctrList.containers.filter((c) => c.labels[POD_UID] && c.labels[CONTAINER_NAME]), (c) => c.labels[POD_UID]!);
     const want = new Map<string, KubeObject>();
+    const terminating = new Map<string, KubeObject>();
     for (const pod of desired) {
       if (pod.spec?.nodeName && pod.spec.nodeName !== o.nodeName) continue;
+      if (!pod.metadata.uid) continue;
+      known.set(pod.metadata.uid, pod);
       // A terminating pod is stopped with its grace period; finishing the API deletion is the caller's.
-      if (pod.metadata.deletionTimestamp || !pod.metadata.uid) continue;
-      want.set(pod.metadata.uid, pod);
+      if (pod.metadata.deletionTimestamp) terminating.set(pod.metadata.uid, pod);
+      else want.set(pod.metadata.uid, pod);
     }
-    const gone = new Set([...sandboxes.keys(), ...containers.keys()].filter((uid) => !want.has(uid)));
-    await Promise.all([...gone].map((uid) => killPod(uid, sandboxes.get(uid) ?? [], containers.get(uid) ?? []).catch((err: unknown) => {
-      log.error({ err, uid }, 'removing pod failed');
-    })));
-    await Promise.all([...want].map(([uid, pod]) => syncPod(pod, sandboxes.get(uid) ?? [], containers.get(uid) ?? []).catch((err: unknown) => {
+    const inRuntime = new Set([...sandboxes.keys(), ...containers.keys()]);
+    for (const uid of inRuntime) {
+      if (want.has(uid)) continue;
+      const pod = terminating.get(uid) ?? known.get(uid);
+      terminator.kill({
+        uid,
+        sandboxes: sandboxes.get(uid) ?? [],
+        containers: containers.get(uid) ?? [],
+        ...(pod ? { graceSeconds: gracePeriodSeconds(pod) } : {}),
+      }, forget);
+    }
+    const killing = terminator.killing();
+    // Pods that left without anything in the runtime (e.g. never got an image) only need their state dropped.
+    for (const uid of new Set([...pods.keys(), ...known.keys()])) {
+      if (!want.has(uid) && !inRuntime.has(uid) && !killing.has(uid)) await forget(uid).catch((err: unknown) => log.warn({ err, uid }, 'volume cleanup failed'));
+    }
+    const present = await Promise.all([...want].map(([uid, pod]) => syncPod(pod, sandboxes.get(uid) ?? [], containers.get(uid) ?? []).catch((err: unknown) => {
       log.error({ err, pod: podKey(podRef(pod)) }, 'pod sync failed');
-    })));
-    for (const uid of pods.keys()) if (!want.has(uid)) pods.delete(uid);
+      return inRuntime.has(uid);
+    }).then((has) => (has ? uid : undefined))));
     backoff.prune((key) => want.has(key.replace(/^pull\//, '').split('/')[0]!));
+    const active = new Set(terminator.killing());
+    for (const uid of present) if (uid) active.add(uid);
+    return { active };
   }
 
-  let chain: Promise<void> = Promise.resolve();
+  let chain: Promise<unknown> = Promise.resolve();
   return {
     sync(desired) {
       const run = chain.then(() => syncOnce(desired));
       chain = run.catch(() => {});
       return run;
     },
+    idle: () => terminator.idle(),
   };
 }
+
+/** The factory under the name EdgeCore wires it by. */
+export const podManager = createPodManager;
