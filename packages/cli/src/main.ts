@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     if (isUserError(err)) {
       processIO.err(`kedge: ${err.message}`);
-      return err.name === 'ConfigError' ? ExitCode.usage : ExitCode.failure;
+      return err.name === 'ConfigError' || err.name === 'UsageError' ? ExitCode.usage : ExitCode.failure;
     }
     if (isApiError(err)) {
       processIO.err(`kedge: ${err.message}`);

@@ -1,0 +1,1 @@
+export { resetEdge, isEdgeDataDir, dirSizeBytes, type EdgeResetResult } from './reset-edge.js';
