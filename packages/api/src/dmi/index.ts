@@ -1,1 +1,4 @@
 export * from './proto.js';
+export * from './types.js';
+export * from './any.js';
+export * from './convert.js';
