@@ -9,3 +9,4 @@ export * from './http-client/index.js';
 export * from './events/index.js';
 export * from './config/index.js';
 export * from './module/sleep.js';
+export * from './metrics/index.js';

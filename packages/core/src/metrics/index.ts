@@ -1,0 +1,1 @@
+export { createMetricsRegistry, serveMetrics, metricsServerModule, Counter, Gauge, Histogram, Registry, type MetricsServerOptions } from './registry.js';
