@@ -92,6 +92,10 @@ const edgedSchema = z.object({
   staticPodPath: z.string().default(''),
   /** Seconds between full reconciles of desired pods vs the runtime. Default 10. */
   syncSeconds: z.number().positive().default(10),
+  /** Seconds between rescans of staticPodPath (changes are also picked up through fs.watch). Default 20. */
+  staticPodCheckSeconds: z.number().positive().default(20),
+  /** Build and import kedge.local/busybox:1.35 (from busybox-static) when it is missing, for demos and tests. Default true. */
+  localBusybox: z.boolean().default(true),
 }).strict();
 
 const edgeStreamSchema = z.object({

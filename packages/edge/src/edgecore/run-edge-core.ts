@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { runModules, type Logger, type Module } from '@kedge/core';
 import type { EdgeConfig } from '../config/index.js';
 import { cloudHubUrl, createEdgeHub, type EdgeTls } from '../edgehub/index.js';
-import { createNoRuntime } from '../edged/index.js';
+import { createEdged } from '../edged/index.js';
 import { createMetaManager, openMetaStore } from '../metamanager/index.js';
 import { createMetaServer, metaServerModule } from '../metaserver/index.js';
 import { createNodeStatus } from '../nodestatus/index.js';
@@ -65,10 +65,11 @@ export async function runEdgeCore(cfg: EdgeConfig, log: Logger, signal: AbortSig
   try {
     const mods: Module[] = [hub];
     const meta = createMetaManager({ store, link: hub, nodeName: name, log, remoteQueryTimeoutMs: cfg.metaManager.remoteQueryTimeoutSeconds * 1000 });
-    // Until the edge runs containers (issue 4), say so on every pod rather than leave it silently Pending.
-    const edged = createNoRuntime({ nodeName: name, link: hub, log });
+    // Pods from the cache on containerd (issue 4); falls back to reporting NoContainerRuntime.
+    const edged = createEdged({ config: cfg.edged, dataDir: cfg.dataDir, nodeName: name, link: hub, store, log, out });
     meta.onObject((op, edgeType, obj) => edged.onObject(op, edgeType, obj));
     mods.push(meta);
+    mods.push(edged);
     mods.push(createNodeStatus({
       link: hub, store, nodeName: name, registerNamespace: cfg.node.registerNamespace, labels: cfg.node.labels, dataDir: cfg.dataDir,
       updateMs: cfg.nodeStatus.updateSeconds * 1000, leaseMs: cfg.nodeStatus.leaseSeconds * 1000, leaseDurationSeconds: cfg.nodeStatus.leaseDurationSeconds, log,

@@ -1,0 +1,177 @@
+import { mkdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ResType, type KubeObject } from '@kedge/api';
+import type { Logger, Module } from '@kedge/core';
+import type { EdgeConfig } from '../config/index.js';
+import type { EdgeLink } from '../edgehub/types.js';
+import type { ObjectOp } from '../metamanager/meta-manager.js';
+import type { MetaStore } from '../metamanager/meta-store.js';
+import { firstIPv4 } from '../nodestatus/index.js';
+import { createNoRuntime } from './no-runtime.js';
+import { createPodManager, type PodManager } from './pod-manager/index.js';
+import { ensureLocalImages, resolveRuntime } from './runtime.js';
+import { createStaticPodSource } from './static-pods/index.js';
+import { createStatusReporter } from './status-reporter.js';
+import { createVolumeManager } from './volumes/index.js';
+
+export interface EdgedOptions {
+  config: EdgeConfig['edged'];
+  dataDir: string;
+  nodeName: string;
+  link: EdgeLink;
+  /** The MetaManager's cache: the source of truth for this node's pods, also with the cloud gone. */
+  store: MetaStore;
+  log: Logger;
+  /** Operator-facing lines (the CLI prints them): the runtime in use, or why there is none. */
+  out?: (line: string) => void;
+  /** Debounce of change-triggered syncs (default 100 ms). */
+  debounceMs?: number;
+}
+
+export interface Edged extends Module {
+  /** A MetaManager object handler: pod, ConfigMap and Secret changes trigger a sync. */
+  onObject(op: ObjectOp, edgeType: string, obj: KubeObject): void;
+}
+
+const TRIGGERS: ReadonlySet<string> = new Set([ResType.pod, ResType.configmap, ResType.secret]);
+
+const untilAborted = (signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+/**
+ * Edged: runs this node's pods (MetaStore cache + static pods) on containerd through CRI, level-triggered
+ * on every change and every `syncSeconds`, reports statuses and events upstream (kept while offline), and
+ * finishes graceful deletions once the runtime is clear of a pod. Without a runtime it falls back to
+ * reporting pods as waiting for one (no-runtime).
+ */
+export function createEdged(o: EdgedOptions): Edged {
+  const log = o.log.child({ module: 'edged' });
+  const cfg = o.config;
+  const out = o.out ?? (() => {});
+  let handler: (op: ObjectOp, edgeType: string, obj: KubeObject) => void = () => {};
+
+  const fallBack = async (signal: AbortSignal, line: string | undefined): Promise<void> => {
+    if (line) {
+      out(line);
+      log.warn(line);
+    }
+    const noRuntime = createNoRuntime({ nodeName: o.nodeName, link: o.link, log: o.log });
+    handler = (op, type, obj) => noRuntime.onObject(op, type, obj);
+    // Pods cached before this start get their status too (the cloud resends on reconnect as well).
+    for (const pod of o.store.list(ResType.pod)) noRuntime.onObject('insert', ResType.pod, pod);
+    await untilAborted(signal);
+  };
+
+  async function start(signal: AbortSignal): Promise<void> {
+    if (!cfg.enable) return fallBack(signal, undefined);
+    const rt = await resolveRuntime({
+      endpoint: cfg.runtimeEndpoint, privateContainerd: cfg.privateContainerd, dir: join(o.dataDir, 'containerd'), sandboxImage: cfg.sandboxImage, log: o.log,
+    });
+    if (rt.kind === 'none') return fallBack(signal, rt.line);
+    const { cri, containerd } = rt;
+    try {
+      if (signal.aborted) return;
+      for (const d of [cfg.rootDir, cfg.podLogDir, cfg.staticPodPath]) mkdirSync(d, { recursive: true });
+      await ensureLocalImages({ cri, containerd, sandboxImage: cfg.sandboxImage, busybox: cfg.localBusybox, log, tmpDir: o.dataDir });
+      out(`edged running pods on ${containerd.private ? 'a private containerd' : 'containerd'} at unix://${containerd.socket}`);
+      await runPods(signal, createRunner(cri));
+    } finally {
+      cri.close();
+      // Containers keep running in their shims; the next EdgeCore adopts them (a kubelet restart).
+      await containerd.stop();
+    }
+  }
+
+  function createRunner(cri: Parameters<typeof createPodManager>[0]['cri']): { pm: PodManager; reporter: ReturnType<typeof createStatusReporter>; volumes: ReturnType<typeof createVolumeManager> } {
+    const hostIP = firstIPv4() ?? '';
+    const node = { name: o.nodeName, hostIP, ...(hostIP ? { hostIPs: [hostIP] } : {}) };
+    const volumes = createVolumeManager({ rootDir: cfg.rootDir, log: o.log, store: o.store, node });
+    const reporter = createStatusReporter({ link: o.link, nodeName: o.nodeName, log: o.log });
+    const pm = createPodManager({
+      cri, nodeName: o.nodeName, log: o.log, podLogDir: cfg.podLogDir, sandboxImage: cfg.sandboxImage,
+      report: (pod, status) => reporter.report(pod, status),
+      ...(hostIP ? { hostIP } : {}),
+      volumes, store: o.store, node,
+      events: (pod, type, reason, message) => reporter.event(pod, { type, reason, message }),
+      onChange: () => trigger(),
+    });
+    return { pm, reporter, volumes };
+  }
+
+  let trigger: () => void = () => {};
+
+  async function runPods(signal: AbortSignal, r: ReturnType<typeof createRunner>): Promise<void> {
+    const { pm, reporter, volumes } = r;
+    const deleted = new Set<string>();
+    const staticPods = createStaticPodSource({ dir: cfg.staticPodPath, nodeName: o.nodeName, log: o.log, checkMs: cfg.staticPodCheckSeconds * 1000, onChange: () => trigger() });
+
+    const syncOnce = async (): Promise<void> => {
+      const cached = o.store.list(ResType.pod).filter((p) => p.spec?.nodeName === o.nodeName);
+      const desired = [...cached, ...staticPods.pods()];
+      const { active } = await pm.sync(desired);
+      const inCache = new Set<string>();
+      for (const pod of cached) {
+        const uid = pod.metadata.uid ?? '';
+        inCache.add(uid);
+        // kubelet's status manager deletes the API object once nothing of the pod runs any more.
+        if (pod.metadata.deletionTimestamp && !active.has(uid) && !deleted.has(uid) && r.reporter.finishDeletion(pod)) deleted.add(uid);
+      }
+      for (const uid of deleted) if (!inCache.has(uid)) deleted.delete(uid);
+      const keep = new Set([...desired.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.uid ?? ''), ...active]);
+      reporter.retain(keep);
+      // Volumes of pods that went while EdgeCore was down (the pod manager removes the ones it kills).
+      const dirs = await readdir(join(cfg.rootDir, 'pods')).catch(() => [] as string[]);
+      for (const uid of dirs) if (!keep.has(uid)) await volumes.tearDown(uid).catch((err: unknown) => log.warn({ err, uid }, 'removing pod volumes failed'));
+    };
+
+    // One sync at a time; changes during a sync schedule exactly one more.
+    let running: Promise<void> | undefined;
+    let again = false;
+    let timer: NodeJS.Timeout | undefined;
+    const run = (): void => {
+      timer = undefined;
+      if (signal.aborted) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = syncOnce()
+        .catch((err: unknown) => log.error({ err }, 'pod sync failed'))
+        .finally(() => {
+          running = undefined;
+          if (again) {
+            again = false;
+            trigger();
+          }
+        });
+    };
+    trigger = () => {
+      if (!timer && !signal.aborted) timer = setTimeout(run, o.debounceMs ?? 100);
+    };
+    handler = (op, edgeType) => {
+      if (TRIGGERS.has(edgeType)) trigger();
+      void op;
+    };
+
+    const statics = staticPods.start(signal);
+    // The cache is the truth at startup: pods come back before (and without) the cloud.
+    run();
+    const every = setInterval(run, cfg.syncSeconds * 1000);
+    await untilAborted(signal);
+    clearInterval(every);
+    clearTimeout(timer);
+    await statics;
+    await running;
+    await pm.idle();
+  }
+
+  return {
+    name: 'edged',
+    onObject: (op, edgeType, obj) => handler(op, edgeType, obj),
+    start,
+  };
+}
