@@ -223,6 +223,10 @@ describe('cloudhub reliable delivery', () => {
       // An update with the acknowledged RV is not sent again.
       h.hub.send('edge-1', podMsg('edge-1', p));
       await assert.rejects(c.next(undefined, 300));
+      const st = h.hub.stats!();
+      assert.equal(st.acks, 2, 'two acknowledged messages');
+      assert.ok(st.resends >= 1, `at least the one resend seen (${st.resends})`);
+      assert.equal(st.connects, 1);
       await c.close();
     } finally {
       await h.stop();

@@ -9,7 +9,7 @@ import { NodeQueue } from './node-queue.js';
 import { createSyncStore, type SyncStore } from './object-sync.js';
 import { createRevocations, type Revocations } from './revocations.js';
 import { Session } from './session.js';
-import type { CloudHub, ConnectionEvent, NodeSessionInfo } from './types.js';
+import type { CloudHub, ConnectionEvent, HubStats, NodeSessionInfo } from './types.js';
 
 export interface CloudHubOptions {
   client: KubeClient;
@@ -107,14 +107,17 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
   const connectionHandlers: Array<(node: string, event: ConnectionEvent) => void> = [];
   let ready = false;
   let stopping = false;
+  const stats: HubStats = { connects: 0, disconnects: 0, acks: 0, resends: 0, upstream: 0 };
 
   const queueFor = (node: string): NodeQueue => {
     let q = queues.get(node);
-    if (!q) queues.set(node, (q = new NodeQueue({ ...queueOpts, acked: (uid) => syncs.acked(node, uid) })));
+    if (!q) queues.set(node, (q = new NodeQueue({ ...queueOpts, acked: (uid) => syncs.acked(node, uid), resent: () => void stats.resends++ })));
     return q;
   };
 
   const emitConnection = (node: string, event: ConnectionEvent) => {
+    if (event === 'connected') stats.connects++;
+    else stats.disconnects++;
     for (const h of connectionHandlers) {
       try {
         h(node, event);
@@ -198,6 +201,7 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
       if (msg.content === ACK_OK) {
         const entry = s.queue.ack(msg.header.parent_msg_id);
         if (entry) {
+          stats.acks++;
           onAck(s.node, entry);
           if (ready) s.queue.pump(now(), s.write);
         }
@@ -210,6 +214,7 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
       return;
     }
     msg.route.resource = prependNode(s.node, msg.route.resource ?? '');
+    stats.upstream++;
     if (!s.admit(msg, deliver)) {
       log.warn({ node: s.node, backlog: s.backlogLength() }, 'upstream backlog over limit, closing connection');
       closeSession(s, CLOSE_POLICY, 'upstream rate limit exceeded');
@@ -295,6 +300,8 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
     onUpstream: (h) => void upstreamHandlers.push(h),
     onConnection: (h) => void connectionHandlers.push(h),
     isConnected: (node) => sessions.has(node),
+
+    stats: () => ({ ...stats }),
 
     sessions(): NodeSessionInfo[] {
       return [...sessions.values()].map((s) => ({

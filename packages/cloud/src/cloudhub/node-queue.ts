@@ -18,6 +18,8 @@ export interface QueueEntry {
 export interface NodeQueueOptions {
   /** RV the node last acknowledged for `uid` (ObjectSync), or undefined. */
   acked(uid: string): string | undefined;
+  /** Told about every resend after an ACK timeout (metrics). */
+  resent?: () => void;
   ackTimeoutMs: number;
   ackRetries: number;
   /** Ack-required messages in flight at once; pipelining keeps high-latency links busy. */
@@ -119,6 +121,7 @@ export class NodeQueue {
         e.retries++;
         e.sentAt = now;
         this.inflight.set(id, e);
+        this.o.resent?.();
         write(e.msg);
       } else {
         this.busy.delete(e.info.key);

@@ -13,6 +13,19 @@ export interface NodeSessionInfo {
   inFlight: number;
 }
 
+/** Totals since CloudHub started, for metrics (issue 6). */
+export interface HubStats {
+  /** Edge connections accepted (first connects and reconnects). */
+  connects: number;
+  disconnects: number;
+  /** Ack-required messages the edges acknowledged. */
+  acks: number;
+  /** Ack-required messages written again after an ACK timeout. */
+  resends: number;
+  /** Messages received from edges (after admission). */
+  upstream: number;
+}
+
 /**
  * The seam between CloudHub (the WebSocket server every edge node dials) and the cloud controllers.
  * Controllers never see sockets: they hand messages to `send` and receive upstream messages.
@@ -32,6 +45,8 @@ export interface CloudHub {
   onConnection(handler: (node: string, event: ConnectionEvent) => void): void;
   isConnected(node: string): boolean;
   sessions(): NodeSessionInfo[];
+  /** Counters since start; optional so test doubles need not implement it. */
+  stats?(): HubStats;
   /**
    * Node deleted = revoked: closes the node's session and durably refuses every certificate of `node`
    * issued up to now (the CloudHub and certificate-renewal checks). A later token-based join gets a new
