@@ -1,4 +1,5 @@
 import type { KubeObject } from '../meta.js';
+import type { JSONSchema } from '../schema/types.js';
 import { arr, bool, free, int, makeCRD, obj, root, str, stringMap } from './crd.js';
 
 // Field names follow KubeEdge's devices/v1beta1 Go types (kubeedge/api apis/devices/v1beta1).
@@ -13,6 +14,22 @@ const protocolConfig = obj({
   configData: free('Any config data'),
 });
 
+/** Device.spec.protocol: unlike a property's visitors, the device's own protocol must be named (mappers are picked by it). */
+const deviceProtocol: JSONSchema = { ...protocolConfig, required: ['protocolName'], properties: { ...protocolConfig.properties, protocolName: { ...str('Unique protocol name. Required.'), minLength: 1 } } };
+
+/** Property and method names key twins, MQTT payloads and SQLite rows on the edge: non-empty and unique per list. */
+const name = (description: string): JSONSchema => ({ ...str(description), minLength: 1 });
+const cycle = (description: string): JSONSchema => ({ ...int(description), minimum: 0 });
+
+const withRequired = (s: JSONSchema, required: string[]): JSONSchema => ({ ...s, required });
+
+/** A list of objects keyed by `key` (apiextensions requires list-map keys to be required). */
+const listMap = (items: JSONSchema, key: string, description: string): JSONSchema => ({
+  ...arr({ ...items, required: [...new Set([...(items.required ?? []), key])] }, description),
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': [key],
+});
+
 const pushMethod = obj({
   http: free(),
   mqtt: free(),
@@ -21,23 +38,23 @@ const pushMethod = obj({
 }, { 'x-kubernetes-preserve-unknown-fields': true, description: 'PushMethod represents the protocol used to push data.' });
 
 const deviceProperty = obj({
-  name: str('Required: The device property name to be accessed. It must be unique.'),
+  name: name('Required: The device property name to be accessed. It must be unique.'),
   desired: twinProperty,
   visitors: protocolConfig,
-  reportCycle: int('Define how frequent mapper will report the value.'),
-  collectCycle: int('Define how frequent mapper will collect from device.'),
+  reportCycle: cycle('Define how frequent mapper will report the value (ms, >= 0).'),
+  collectCycle: cycle('Define how frequent mapper will collect from device (ms, >= 0).'),
   reportToCloud: bool('whether be reported to the cloud'),
   pushMethod,
 });
 
 const deviceMethod = obj({
-  name: str('Required: The device method name to be accessed. It must be unique.'),
+  name: name('Required: The device method name to be accessed. It must be unique.'),
   description: str(),
   propertyNames: arr(str(), 'PropertyNames are list of device properties that device methods can control.'),
 });
 
 const twin = obj({
-  propertyName: str('Required: The property name for which the desired/reported values are specified.'),
+  propertyName: name('Required: The property name for which the desired/reported values are specified.'),
   reported: twinProperty,
   observedDesired: twinProperty,
 });
@@ -50,18 +67,19 @@ export const deviceCRD: KubeObject = makeCRD({
   scope: 'Namespaced',
   versions: [{
     name: 'v1beta1',
+    // `spec` is required so an empty Device is refused by name (spec.deviceModelRef, spec.protocol) rather than stored.
     // Upstream v1beta1 Device has no status subresource: mappers and cloudcore write status with a plain update.
-    schema: root(
+    schema: withRequired(root(
       obj({
-        deviceModelRef: obj({ name: str() }, { description: 'Required: DeviceModelRef is reference to the device model used as a template to create the device instance.' }),
+        deviceModelRef: obj({ name: name('Name of the DeviceModel (same namespace).') }, { required: ['name'], description: 'Required: DeviceModelRef is reference to the device model used as a template to create the device instance.' }),
         nodeName: str('NodeName is a request to schedule this device onto a specific node.'),
-        protocol: protocolConfig,
-        properties: arr(deviceProperty, 'List of properties which describe the device properties.'),
-        methods: arr(deviceMethod, 'List of methods of device.'),
-        stateReport: obj({ reportToCloud: bool(), reportCycle: int() }),
-      }, { description: 'DeviceSpec represents a single device instance.' }),
+        protocol: deviceProtocol,
+        properties: listMap(deviceProperty, 'name', 'List of properties which describe the device properties.'),
+        methods: listMap(deviceMethod, 'name', 'List of methods of device.'),
+        stateReport: obj({ reportToCloud: bool(), reportCycle: cycle('How often the mapper reports the device state (ms, >= 0).') }),
+      }, { required: ['deviceModelRef', 'protocol'], description: 'DeviceSpec represents a single device instance.' }),
       obj({
-        twins: arr(twin, 'A list of device twins containing desired/reported desired/reported values of twin properties.'),
+        twins: listMap(twin, 'propertyName', 'A list of device twins containing desired/reported desired/reported values of twin properties.'),
         state: str('Optional: The state of the device.'),
         lastOnlineTime: str('Optional: The last time the device was online.'),
         reportToCloud: bool('Optional: whether be reported to the cloud'),
@@ -69,7 +87,7 @@ export const deviceCRD: KubeObject = makeCRD({
         extensions: free(),
       }, { description: 'DeviceStatus reports the device state and the desired/reported values of twin attributes.' }),
       'Device is the Schema for the devices API',
-    ),
+    ), ['spec']),
     printerColumns: [
       { name: 'Node', type: 'string', jsonPath: '.spec.nodeName' },
       { name: 'Protocol', type: 'string', jsonPath: '.spec.protocol.protocolName' },
@@ -91,8 +109,8 @@ export const deviceModelCRD: KubeObject = makeCRD({
       obj({
         protocol: str('Required: Protocol name used by the device.'),
         protocolConfigData: free(),
-        properties: arr(obj({
-          name: str('Required: The device property name.'),
+        properties: listMap(obj({
+          name: name('Required: The device property name.'),
           description: str('The device property description.'),
           type: { type: 'string', enum: ['INT', 'FLOAT', 'DOUBLE', 'STRING', 'BOOLEAN', 'BYTES', 'STREAM'], description: 'Required: Type of device property.' },
           accessMode: { type: 'string', enum: ['ReadWrite', 'ReadOnly'], description: 'Required: Access mode of property, ReadWrite or ReadOnly.' },
@@ -100,7 +118,7 @@ export const deviceModelCRD: KubeObject = makeCRD({
           maximum: str(),
           unit: str('The unit of the property'),
           visitors: free(),
-        }), 'Required: List of device properties.'),
+        }, { required: ['type'] }), 'name', 'Required: List of device properties.'),
       }, { description: 'DeviceModelSpec defines the model for a device.' }),
       undefined,
       'DeviceModel is the Schema for the device model API',
