@@ -2,6 +2,7 @@ import { R, isNotFound } from '@kedge/api';
 import { runModules, type EventRecorder, type InformerFactory, type KubeClient, type Logger } from '@kedge/core';
 import { TokenManager, createCertServer, loadOrCreateCloudPKI } from '../certserver/index.js';
 import { DEFAULT_RETAIN_MS, createCloudHub, createRevocations } from '../cloudhub/index.js';
+import type { CloudHub } from '../cloudhub/types.js';
 import { createEdgeController, createSyncController } from '../edgecontroller/index.js';
 import { UserError } from '../server/errors.js';
 import { dialHost, urlHost } from '../server/listen.js';
@@ -19,6 +20,8 @@ export interface CloudCoreDeps {
   informers: InformerFactory;
   recorder?: EventRecorder;
   log: Logger;
+  /** Called once the CloudHub exists, before it accepts nodes (the dashboard's fleet tracker observes it). */
+  onHub?: (hub: CloudHub) => void;
 }
 
 /** The address to print for a listener: the first advertised one, else the bind address, loopback for a wildcard. */
@@ -64,6 +67,7 @@ export async function runCloudCore(cfg: CloudCoreConfig, deps: CloudCoreDeps, si
     perNodeQps: cfg.cloudHub.perNodeQps,
     perNodeBurst: cfg.cloudHub.perNodeBurst,
   });
+  deps.onHub?.(hub);
   const certs = createCertServer({
     pki, tokens, log, revocations, certDays: cfg.certServer.certDays,
     nodeExists: async (name) => {

@@ -49,6 +49,11 @@ const logSchema = z.object({
   pretty: z.boolean().default(false),
 }).strict();
 
+const dashboardSchema = z.object({
+  /** Serve the web dashboard at /dashboard/ on the API port (same TLS and authentication as the API). Default true. */
+  enable: z.boolean().default(true),
+}).strict();
+
 export type NodeLifecycleConfig = z.infer<typeof nodeLifecycleSchema>;
 
 /**
@@ -63,6 +68,7 @@ export function serverConfigSchema(controllerNames: readonly string[]) {
     storage: storageSchema.prefault({}),
     controllers: z.object({ ...switches, nodeLifecycle: nodeLifecycleSchema.prefault({}) }).strict().prefault({}),
     cloudcore: cloudcoreSchema.prefault({}),
+    dashboard: dashboardSchema.prefault({}),
     log: logSchema.prefault({}),
   }).strict();
 }
@@ -76,6 +82,7 @@ export type ServerConfig = DeepReadonly<{
   /** `<controller name>: boolean` switches plus the nodeLifecycle settings. */
   controllers: { nodeLifecycle: NodeLifecycleConfig } & { [name: string]: boolean | NodeLifecycleConfig };
   log: z.infer<typeof logSchema>;
+  dashboard: z.infer<typeof dashboardSchema>;
 }> & { readonly cloudcore: CloudCoreConfig };
 
 /** What flags may override: any subset of the config. */

@@ -16,6 +16,7 @@ import { listen, serverUrl } from './listen.js';
 import { UserError } from './errors.js';
 import { runCloudCore } from '../cloudcore/run-cloud-core.js';
 import { cloudCoreClientLimits } from '../cloudcore/run-cloud.js';
+import { FleetTracker, createDashboard } from '@kedge/dashboard';
 
 const COMPONENT = 'kedge-controller-manager';
 const CLOUDCORE = 'kedge-cloudcore';
@@ -76,7 +77,11 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
       compactMinRetain: apiCfg.compactMinRetain,
       serviceAccountTokens: { key: saKey },
     });
-    server.on('request', api.handleRequest);
+    // The dashboard (issue 6) answers /dashboard/…; everything else is the API's.
+    const fleet = new FleetTracker();
+    const dashboard = cfg.dashboard.enable ? createDashboard({ authenticator, tracker: fleet, log }) : undefined;
+    stop.signal.addEventListener('abort', () => { dashboard?.close(); fleet.close(); }, { once: true });
+    server.on('request', dashboard ? (req, res) => { if (!dashboard.handle(req, res)) api.handleRequest(req, res); } : api.handleRequest);
     server.on('upgrade', api.handleUpgrade);
     server.on('tlsClientError', (err) => log.debug({ module: 'apiserver', err: err.message }, 'tls handshake failed'));
 
@@ -106,12 +111,13 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
       // component CloudCore reaches the state only through the API.
       const ccClient = createKubeClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: CLOUDCORE, ...cloudCoreClientLimits(cfg.cloudcore) });
       const ccRecorder = createEventRecorder(ccClient, CLOUDCORE, log);
-      modules.push({ name: 'cloudcore', start: (s) => runCloudCore(cfg.cloudcore, { client: ccClient, informers, recorder: ccRecorder, log }, s, out).finally(() => Promise.race([ccRecorder.flush(), delay(2_000)])) });
+      modules.push({ name: 'cloudcore', start: (s) => runCloudCore(cfg.cloudcore, { client: ccClient, informers, recorder: ccRecorder, log, onHub: (hub) => fleet.attach(hub) }, s, out).finally(() => Promise.race([ccRecorder.flush(), delay(2_000)])) });
     }
     log.info({ url, kubeconfig: kubeconfigPath, storage: cfg.storage.type, controllers: controllers.map((c: Module) => c.name) }, 'kedge server ready');
     out(`kedge server listening on ${url}`);
     out(`kubeconfig: ${kubeconfigPath}`);
     out(`export KUBECONFIG=${kubeconfigPath}`);
+    if (dashboard) out(`dashboard: ${url}/dashboard/ (sign in with the token in ${join(pki.dir, 'admin.token')})`);
     if (cfg.cloudcore.enable) out(`join token: kedge gettoken --kubeconfig ${kubeconfigPath}`);
     await runModules(modules, stop.signal, log);
     await Promise.race([recorder.flush(), delay(2_000)]);
