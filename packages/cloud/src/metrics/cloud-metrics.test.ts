@@ -30,7 +30,14 @@ test('request latency, codes and hub state appear in the registry', async (t) =>
     stats: () => ({ connects: 5, disconnects: 3, acks: 40, resends: 2, upstream: 99 }),
   } as unknown as CloudHub;
   m.watchHub(hub);
+  const { PassThrough } = await import('node:stream');
+  const sock = new PassThrough();
+  m.observeUpgrade({ method: 'GET', url: '/api/v1/namespaces/default/pods/p/exec?command=ls' } as never, sock);
+  assert.match(await registry.metrics(), /apiserver_longrunning_requests\{verb="CONNECT",resource="pods"\} 1/);
+  sock.destroy();
+  await new Promise((r) => setImmediate(r));
   const text = await registry.metrics();
+  assert.match(text, /apiserver_longrunning_requests\{verb="CONNECT",resource="pods"\} 0/);
   assert.match(text, /apiserver_request_total\{verb="LIST",resource="pods",subresource="",code="200"\} 1/);
   assert.match(text, /apiserver_request_total\{verb="GET",resource="pods",subresource="",code="404"\} 1/);
   assert.match(text, /apiserver_request_duration_seconds_count\{verb="LIST",resource="pods",subresource="",code="200"\} 1/);

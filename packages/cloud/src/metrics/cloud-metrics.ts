@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Counter, Gauge, Histogram, type Registry } from '@kedge/core';
 import type { CloudHub } from '../cloudhub/types.js';
 import { requestInfo } from './request-info.js';
@@ -6,6 +7,8 @@ import { requestInfo } from './request-info.js';
 export interface CloudMetrics {
   /** Call at the start of every API request; records duration, verb, resource and code when it ends. */
   observeRequest(req: IncomingMessage, res: ServerResponse): void;
+  /** Upgraded requests (exec, WebSocket watches): counted as long-running until the socket closes. */
+  observeUpgrade(req: IncomingMessage, socket: Duplex): void;
   /** Connected nodes, queue depth and the hub's counters are read from `hub` at scrape time. */
   watchHub(hub: CloudHub): void;
 }
@@ -54,6 +57,13 @@ export function createCloudMetrics(registry: Registry): CloudMetrics {
       };
       res.once('finish', end);
       res.once('close', end);
+    },
+    observeUpgrade(req, socket) {
+      const info = requestInfo(req.method ?? 'GET', req.url ?? '/');
+      const verb = info.verb === 'WATCH' ? 'WATCH' : 'CONNECT';
+      watches.inc({ verb, resource: info.resource });
+      total.inc({ verb, resource: info.resource, subresource: info.subresource, code: '101' });
+      socket.once('close', () => watches.dec({ verb, resource: info.resource }));
     },
     watchHub(h) {
       hub = h;

@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { join } from 'node:path';
 import type { Logger, Module } from '@kedge/core';
-import { runModules } from '@kedge/core';
+import { createMetricsRegistry, runModules, serveMetrics } from '@kedge/core';
 import { createKubeClient } from '@kedge/core/http-client/index.js';
 import { createInformerFactory } from '@kedge/core/informer/index.js';
 import { createEventRecorder } from '@kedge/core/events/index.js';
 import { createApiServer, createAuthenticator } from '../apiserver/index.js';
+import { createCloudMetrics } from '../metrics/index.js';
 import { createBackend } from '../storage/index.js';
 import { createControllers } from '../controllers/index.js';
 import { ADMIN_GROUP, ADMIN_USER, loadOrCreateServerPKI, loadOrCreateServiceAccountKey } from '../pki/index.js';
@@ -81,8 +82,22 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
     const fleet = new FleetTracker();
     const dashboard = cfg.dashboard.enable ? createDashboard({ authenticator, tracker: fleet, log }) : undefined;
     stop.signal.addEventListener('abort', () => { dashboard?.close(); fleet.close(); }, { once: true });
-    server.on('request', dashboard ? (req, res) => { if (!dashboard.handle(req, res)) api.handleRequest(req, res); } : api.handleRequest);
-    server.on('upgrade', api.handleUpgrade);
+    // Prometheus /metrics on the API port, behind the API's authentication as kube-apiserver does (issue 6).
+    const registry = createMetricsRegistry('kedge_cloud');
+    const metrics = createCloudMetrics(registry);
+    server.on('request', (req, res) => {
+      metrics.observeRequest(req, res);
+      if (req.url === '/metrics') {
+        if (authenticator.authenticate(req)) void serveMetrics(registry, req, res);
+        else res.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized: /metrics needs a client certificate or bearer token\n');
+        return;
+      }
+      if (!dashboard?.handle(req, res)) api.handleRequest(req, res);
+    });
+    server.on('upgrade', (req, socket, head) => {
+      metrics.observeUpgrade(req, socket);
+      api.handleUpgrade(req, socket, head);
+    });
     server.on('tlsClientError', (err) => log.debug({ module: 'apiserver', err: err.message }, 'tls handshake failed'));
 
     const running = api.start(apiStop.signal);
@@ -111,7 +126,7 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
       // component CloudCore reaches the state only through the API.
       const ccClient = createKubeClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: CLOUDCORE, ...cloudCoreClientLimits(cfg.cloudcore) });
       const ccRecorder = createEventRecorder(ccClient, CLOUDCORE, log);
-      modules.push({ name: 'cloudcore', start: (s) => runCloudCore(cfg.cloudcore, { client: ccClient, informers, recorder: ccRecorder, log, onHub: (hub) => fleet.attach(hub) }, s, out).finally(() => Promise.race([ccRecorder.flush(), delay(2_000)])) });
+      modules.push({ name: 'cloudcore', start: (s) => runCloudCore(cfg.cloudcore, { client: ccClient, informers, recorder: ccRecorder, log, onHub: (hub) => { fleet.attach(hub); metrics.watchHub(hub); } }, s, out).finally(() => Promise.race([ccRecorder.flush(), delay(2_000)])) });
     }
     log.info({ url, kubeconfig: kubeconfigPath, storage: cfg.storage.type, controllers: controllers.map((c: Module) => c.name) }, 'kedge server ready');
     out(`kedge server listening on ${url}`);
