@@ -3,6 +3,7 @@ import { runModules, type EventRecorder, type InformerFactory, type KubeClient, 
 import { TokenManager, createCertServer, loadOrCreateCloudPKI } from '../certserver/index.js';
 import { DEFAULT_RETAIN_MS, createCloudHub, createRevocations } from '../cloudhub/index.js';
 import type { CloudHub } from '../cloudhub/types.js';
+import { createDeviceController } from '../devicecontroller/index.js';
 import { createEdgeController, createSyncController } from '../edgecontroller/index.js';
 import { UserError } from '../server/errors.js';
 import { dialHost, urlHost } from '../server/listen.js';
@@ -97,6 +98,9 @@ export async function runCloudCore(cfg: CloudCoreConfig, deps: CloudCoreDeps, si
     ...(deps.recorder ? { recorder: deps.recorder } : {}),
   });
   const syncController = createSyncController({ client, informers, hub, log });
+  const deviceController = cfg.deviceController.enable
+    ? createDeviceController({ client, informers, hub, log, statusCoalesceMs: cfg.deviceController.statusCoalesceMs })
+    : undefined;
 
   const hubUrl = `wss://${displayHost(cfg, cfg.cloudHub.bind)}:${hubL.port}`;
   const certUrl = `https://${displayHost(cfg, cfg.certServer.bind)}:${certL.port}`;
@@ -104,7 +108,7 @@ export async function runCloudCore(cfg: CloudCoreConfig, deps: CloudCoreDeps, si
   out(`cloudhub listening on ${hubUrl}`);
   out(`certificate server listening on ${certUrl}`);
   try {
-    await runModules([hub, tokens, edgeController, syncController, listenersModule([hubL.server, certL.server])], signal, log);
+    await runModules([hub, tokens, edgeController, syncController, ...(deviceController ? [deviceController] : []), listenersModule([hubL.server, certL.server])], signal, log);
   } finally {
     await closeAll([hubL.server, certL.server]);
     // A revocation made just before shutdown gets a short chance to land; load() at the next start
