@@ -11,7 +11,7 @@ import { findBinary, installHint, startPrivateContainerd, type RunningContainerd
 import { createCriClient, type CriClient } from '../../cri/index.js';
 import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, importImage } from '../../images/index.js';
 import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID } from './labels.js';
-import { createPodManager, POD_NETWORK_NOT_SUPPORTED, type PodManager } from './pod-manager.js';
+import { createPodManager, type PodManager } from './pod-manager.js';
 import type { V1PodStatus } from './pod-status.js';
 
 const skip = process.getuid?.() !== 0
@@ -125,7 +125,8 @@ test('a hostNetwork busybox pod runs, is adopted by a new manager without duplic
   assert.equal(s.podIP, HOST_IP);
   assert.ok(s.startTime);
   const cond = Object.fromEntries(s.conditions.map((c) => [c.type, c.status]));
-  assert.deepEqual(cond, { Initialized: 'True', Ready: 'True', ContainersReady: 'True', PodScheduled: 'True' });
+  assert.deepEqual(cond, { PodReadyToStartContainers: 'True', Initialized: 'True', Ready: 'True', ContainersReady: 'True', PodScheduled: 'True' });
+  assert.equal(s.qosClass, 'BestEffort');
 
   const uid = p.metadata.uid!;
   const rt = await runtimeOf(uid);
@@ -210,13 +211,27 @@ test('a bad image gives ErrImagePull, then ImagePullBackOff, without failing the
   assert.deepEqual(await runtimeOf(p.metadata.uid!), { sandboxes: [], containers: [] });
 });
 
-test('a pod without hostNetwork waits with PodNetworkNotSupported and touches no runtime', { skip, timeout: 30_000 }, async () => {
-  const p = pod('bridged', { command: ['sleep', '10'] }, { hostNetwork: false });
+test('a pod without hostNetwork gets a bridge IP from CNI and serves HTTP on it', { skip, timeout: 60_000 }, async () => {
+  const p = pod('bridged', { command: ['httpd', '-f', '-p', '8080', '-h', '/var/www'], ports: [{ name: 'http', containerPort: 8080 }] }, { hostNetwork: false });
   const h = harness();
-  await h.pm.sync([p]);
-  const s = h.last(p)!;
-  assert.equal(s.phase, 'Pending');
-  const st = s.containerStatuses[0]!.state;
-  assert.ok('waiting' in st && st.waiting.reason === POD_NETWORK_NOT_SUPPORTED, JSON.stringify(st));
+  const s = await syncUntil(h, [p], p, 'Running', (st) => st.phase === 'Running');
+  assert.match(s.podIP ?? '', /^10\.90\.\d+\.\d+$/, JSON.stringify(s));
+  assert.deepEqual(s.podIPs, [{ ip: s.podIP }]);
+  assert.equal(s.hostIP, HOST_IP);
+  const rt = await runtimeOf(p.metadata.uid!);
+  const sb = (await cri.podSandboxStatus({ podSandboxId: rt.sandboxes[0]!.id })).status!;
+  assert.equal(sb.linux?.namespaces?.options?.network, 'POD');
+  // httpd answers 404 for the empty docroot: any HTTP answer proves the pod is reachable at its IP.
+  const until = Date.now() + 10_000;
+  let status = 0;
+  while (Date.now() < until && !status) {
+    status = await fetch(`http://${s.podIP}:8080/`).then((r) => r.status, () => 0);
+    if (!status) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(status, 404);
+  const hostname = await cri.execSync({ containerId: rt.containers[0]!.id, cmd: ['hostname'], timeout: 10 });
+  assert.equal(hostname.stdout.toString().trim(), 'bridged');
+  await h.pm.sync([]);
+  await h.pm.idle();
   assert.deepEqual(await runtimeOf(p.metadata.uid!), { sandboxes: [], containers: [] });
 });

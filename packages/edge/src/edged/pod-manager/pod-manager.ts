@@ -2,15 +2,18 @@ import type { KubeObject } from '@kedge/api';
 import type { Logger } from '@kedge/core';
 import { isNotFound, type Container, type CriClient, type PodSandbox } from '../../cri/index.js';
 import { firstIPv4 } from '../../nodestatus/index.js';
+import type { NodeInfo, ObjectGetter } from '../env/index.js';
+import { createProbeManager, probeTitle } from '../probes/index.js';
+import type { VolumeManager } from '../volumes/index.js';
 import { createBackoff, type BackoffOptions } from './backoff.js';
-import { syncContainer, type ContainerSyncDeps } from './container-sync.js';
+import type { ContainerSyncDeps, EventFn } from './container-sync.js';
 import { createImagePuller } from './image-puller.js';
 import { CONTAINER_NAME, GRACE_PERIOD, POD_UID } from './labels.js';
-import { criTime, kubeTime, podStatus, type ContainerView, type V1PodStatus, type Waiting } from './pod-status.js';
-import { containersOf, gracePeriodSeconds, podKey, podRef, sandboxConfig } from './runtime-config.js';
+import { kubeTime, podStatus, type V1PodStatus } from './pod-status.js';
+import { syncPod, type PodMemory, type PodSyncContext, type PodView } from './pod-sync.js';
+import { qosClass } from './resources.js';
+import { gracePeriodSeconds, podKey, podRef } from './runtime-config.js';
 import { createTerminator } from './terminator.js';
-import type { NodeInfo, ObjectGetter } from '../env/index.js';
-import type { VolumeManager } from '../volumes/index.js';
 
 export interface PodManagerOptions {
   cri: CriClient;
@@ -53,21 +56,16 @@ export interface PodManager {
   sync(desired: KubeObject[]): Promise<SyncResult>;
   /** Resolves when background kills and container stops have finished (tests, shutdown). */
   idle(): Promise<void>;
+  /** Stops the probe workers (EdgeCore shutdown); containers keep running. */
+  close(): void;
 }
 
-/** Waiting reason for pods this slice cannot network (issue 4: a CNI bridge comes next). */
-export const POD_NETWORK_NOT_SUPPORTED = 'PodNetworkNotSupported';
 
-interface PodState {
+interface PodState extends PodMemory {
   startTime?: string;
   last?: V1PodStatus;
   lastJson?: string;
 }
-
-const newestFirst = <T extends { createdAt: string }>(a: T, b: T): number => {
-  const d = BigInt(b.createdAt) - BigInt(a.createdAt);
-  return d > 0n ? 1 : d < 0n ? -1 : 0;
-};
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
@@ -80,6 +78,10 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   return m;
 }
 
+// Repeats of one event within this window are dropped (kubelet's recorder aggregates them instead).
+const EVENT_REPEAT_MS = 60_000;
+const ALWAYS_RECORD = new Set(['Created', 'Started', 'Killing']);
+
 export function createPodManager(o: PodManagerOptions): PodManager {
   const now = o.now ?? Date.now;
   const log = o.log.child({ module: 'edged' });
@@ -87,22 +89,45 @@ export function createPodManager(o: PodManagerOptions): PodManager {
   const puller = createImagePuller({ cri: o.cri, backoff, pullTimeoutMs: o.pullTimeoutMs ?? 5 * 60_000 });
   const hostIP = o.hostIP ?? firstIPv4();
   const pods = new Map<string, PodState>();
-  const deps: ContainerSyncDeps = { cri: o.cri, backoff, puller, log };
+  const known = new Map<string, KubeObject>();
+  const recent = new Map<string, number>();
+  const onChange = () => o.onChange?.();
+
+  function emitter(pod: KubeObject): EventFn {
+    return (type, reason, message) => {
+      if (!o.events) return;
+      const key = `${pod.metadata.uid}|${reason}|${message}`;
+      const t = now();
+      if (!ALWAYS_RECORD.has(reason) && t - (recent.get(key) ?? -Infinity) < EVENT_REPEAT_MS) return;
+      recent.set(key, t);
+      if (recent.size > 5000) for (const [k, at] of recent) if (t - at >= EVENT_REPEAT_MS) recent.delete(k);
+      o.events(pod, type, reason, message);
+    };
+  }
 
   const ignoreNotFound = (e: unknown): void => {
     if (!isNotFound(e)) throw e;
   };
-  const known = new Map<string, KubeObject>();
   const terminator = createTerminator({
     cri: o.cri,
     log,
-    onKilling: (uid, container, grace) => {
+    onKilling: (uid, container) => {
       const pod = known.get(uid);
-      if (pod) o.events?.(pod, 'Normal', 'Killing', `Stopping container ${container}`);
-      void grace;
+      if (pod) emitter(pod)('Normal', 'Killing', `Stopping container ${container}`);
     },
-    onDone: () => o.onChange?.(),
+    onDone: onChange,
   });
+  const probes = createProbeManager({
+    cri: o.cri,
+    log,
+    now,
+    onChange,
+    onFailure: (uid, container, kind, output) => {
+      const pod = known.get(uid);
+      if (pod) emitter(pod)('Warning', 'Unhealthy', `${probeTitle[kind]} probe failed: ${output}`);
+    },
+  });
+  const deps: ContainerSyncDeps = { cri: o.cri, backoff, puller, log, probes, terminator };
 
   async function stopContainer(c: Container): Promise<void> {
     if (c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED' || c.state === 'CONTAINER_UNKNOWN') {
@@ -118,6 +143,20 @@ export function createPodManager(o: PodManagerOptions): PodManager {
     await o.cri.removePodSandbox({ podSandboxId: s.id }).catch(ignoreNotFound);
   }
 
+  const ctx: PodSyncContext = {
+    cri: o.cri,
+    log,
+    deps,
+    podLogDir: o.podLogDir,
+    sandboxImage: o.sandboxImage,
+    hostIP,
+    volumes: o.volumes,
+    store: o.store ?? { get: () => undefined },
+    node: o.node ?? { name: o.nodeName, hostIP: hostIP ?? '' },
+    removeSandbox,
+    stopContainer,
+  };
+
   /** After a pod is fully gone from the runtime: its volumes and per-pod state go too. */
   async function forget(uid: string): Promise<void> {
     pods.delete(uid);
@@ -125,85 +164,25 @@ export function createPodManager(o: PodManagerOptions): PodManager {
     await o.volumes?.tearDown(uid);
   }
 
-  function report(pod: KubeObject, views: ContainerView[], startTime?: string): void {
-    const uid = podRef(pod).uid;
-    const st = pods.get(uid) ?? {};
-    pods.set(uid, st);
-    st.startTime ??= startTime ?? (pod.status?.startTime as string | undefined) ?? kubeTime(now());
+  function report(pod: KubeObject, st: PodState, v: PodView): void {
+    st.startTime ??= v.startTime ?? (pod.status?.startTime as string | undefined) ?? kubeTime(now());
     const status = podStatus({
-      containers: views,
+      containers: v.containers,
+      initContainers: v.initContainers,
       restartPolicy: (pod.spec?.restartPolicy as string | undefined) ?? 'Always',
       startTime: st.startTime,
       previous: st.last ?? (pod.status as V1PodStatus | undefined),
       now: kubeTime(now()),
-      ...(pod.spec?.hostNetwork && hostIP ? { hostIP } : {}),
+      podIPs: v.podIPs,
+      sandboxReady: v.sandboxReady,
+      qosClass: qosClass(pod),
+      ...(hostIP ? { hostIP } : {}),
     });
     const json = JSON.stringify(status);
     if (json === st.lastJson) return;
     st.last = status;
     st.lastJson = json;
     o.report(pod, status);
-  }
-
-  const waitingAll = (pod: KubeObject, w: Waiting): ContainerView[] =>
-    containersOf(pod).map((c) => ({ name: c.name, image: c.image ?? '', waiting: w }));
-
-  /** Resolves true when the pod has a sandbox or containers in the runtime after the pass. */
-  async function syncPod(pod: KubeObject, sandboxes: PodSandbox[], containers: Container[]): Promise<boolean> {
-    const p = podRef(pod);
-    if (!pod.spec?.hostNetwork) {
-      report(pod, waitingAll(pod, { reason: POD_NETWORK_NOT_SUPPORTED, message: 'kedge runs hostNetwork pods only so far; pod networking (CNI) is not implemented yet' }));
-      return sandboxes.length + containers.length > 0;
-    }
-    sandboxes.sort(newestFirst);
-    let sandbox = sandboxes.find((s) => s.state === 'SANDBOX_READY');
-    const attempt = sandbox?.metadata?.attempt ?? (sandboxes.length ? Math.max(...sandboxes.map((s) => s.metadata?.attempt ?? 0)) + 1 : 0);
-    const sbConfig = sandboxConfig(pod, { podLogDir: o.podLogDir, attempt });
-    // A restarted container's attempt continues from the highest ever seen, also across sandboxes.
-    const lastAttempt = new Map<string, number>();
-    for (const c of containers) {
-      const name = c.labels[CONTAINER_NAME] ?? '';
-      lastAttempt.set(name, Math.max(lastAttempt.get(name) ?? -1, c.metadata?.attempt ?? 0));
-    }
-    if (!sandbox) {
-      const w = await puller.ensure(o.sandboxImage, 'IfNotPresent', `${p.uid}/sandbox`);
-      if (w) {
-        report(pod, waitingAll(pod, w));
-        return containers.length + sandboxes.length > 0;
-      }
-      let podSandboxId: string;
-      try {
-        ({ podSandboxId } = await o.cri.runPodSandbox({ config: sbConfig }));
-      } catch (err) {
-        // kubelet's FailedCreatePodSandBox: the pod stays Pending with the cause, and the next sync retries.
-        log.warn({ err, pod: podKey(p) }, 'pod sandbox failed to start');
-        report(pod, waitingAll(pod, { reason: 'ContainerCreating', message: `failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}` }));
-        return containers.length + sandboxes.length > 0;
-      }
-      log.info({ pod: podKey(p), sandbox: podSandboxId, attempt }, 'pod sandbox started');
-      sandbox = (await o.cri.listPodSandbox({ filter: { id: podSandboxId } })).items[0];
-      if (!sandbox) throw new Error(`sandbox ${podSandboxId} vanished after RunPodSandbox`);
-    }
-    const current = sandbox;
-    // kubelet recreates every container with a new sandbox; the old sandboxes go.
-    for (const s of sandboxes) {
-      if (s.id !== current.id) await removeSandbox(s, containers.filter((c) => c.podSandboxId === s.id));
-    }
-    const inSandbox = containers.filter((c) => c.podSandboxId === current.id);
-    const byName = groupBy(inSandbox, (c) => c.labels[CONTAINER_NAME] ?? '');
-    const specs = containersOf(pod);
-    const wanted = new Set(specs.map((c) => c.name));
-    for (const [name, list] of byName) if (!wanted.has(name)) await Promise.all(list.map(stopContainer));
-    const views = await Promise.all(specs.map((spec) => syncContainer(deps, {
-      pod,
-      spec,
-      sandboxId: current.id,
-      sandboxConfig: sbConfig,
-      existing: (byName.get(spec.name) ?? []).sort(newestFirst),
-      lastAttempt: lastAttempt.get(spec.name) ?? -1,
-    })));
-    report(pod, views, criTime(current.createdAt));
-    return true;
   }
 
   async function syncOnce(desired: KubeObject[]): Promise<SyncResult> {
@@ -236,10 +215,23 @@ export function createPodManager(o: PodManagerOptions): PodManager {
     for (const uid of new Set([...pods.keys(), ...known.keys()])) {
       if (!want.has(uid) && !inRuntime.has(uid) && !killing.has(uid)) await forget(uid).catch((err: unknown) => log.warn({ err, uid }, 'volume cleanup failed'));
     }
-    const present = await Promise.all([...want].map(([uid, pod]) => syncPod(pod, sandboxes.get(uid) ?? [], containers.get(uid) ?? []).catch((err: unknown) => {
-      log.error({ err, pod: podKey(podRef(pod)) }, 'pod sync failed');
-      return inRuntime.has(uid);
-    }).then((has) => (has ? uid : undefined))));
+    const running = new Set<string>();
+    const present = await Promise.all([...want].map(async ([uid, pod]) => {
+      const st = pods.get(uid) ?? {};
+      pods.set(uid, st);
+      try {
+        const r = await syncPod(ctx, st, pod, sandboxes.get(uid) ?? [], containers.get(uid) ?? [], emitter(pod));
+        for (const c of [...r.view.containers, ...r.view.initContainers]) if (c.current?.state === 'CONTAINER_RUNNING') running.add(c.current.id);
+        report(pod, st, r.view);
+        return r.present ? uid : undefined;
+      } catch (err) {
+        log.error({ err, pod: podKey(podRef(pod)) }, 'pod sync failed');
+        for (const c of containers.get(uid) ?? []) running.add(c.id);
+        return inRuntime.has(uid) ? uid : undefined;
+      }
+    }));
+    // Probe workers live as long as their container runs.
+    probes.retain(running);
     backoff.prune((key) => want.has(key.replace(/^pull\//, '').split('/')[0]!));
     const active = new Set(terminator.killing());
     for (const uid of present) if (uid) active.add(uid);
@@ -253,7 +245,12 @@ export function createPodManager(o: PodManagerOptions): PodManager {
       chain = run.catch(() => {});
       return run;
     },
-    idle: () => terminator.idle(),
+    async idle() {
+      await terminator.idle();
+    },
+    close() {
+      probes.stopAll();
+    },
   };
 }
 

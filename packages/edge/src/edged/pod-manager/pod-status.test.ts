@@ -37,7 +37,7 @@ test('phase follows kubelet: Pending while waiting, Running while restarting, Su
 
 test('conditions keep lastTransitionTime while unchanged and move it on a change', () => {
   const running: ContainerView = { name: 'c', image: 'i', current: cri('CONTAINER_RUNNING') };
-  const first = podStatus({ containers: [{ name: 'c', image: 'i' }], restartPolicy: 'Always', now: 'T1', hostIP: '192.0.2.1' });
+  const first = podStatus({ containers: [{ name: 'c', image: 'i' }], restartPolicy: 'Always', now: 'T1', hostIP: '192.0.2.1', podIPs: ['192.0.2.1'] });
   const ready = (s: typeof first) => s.conditions.find((c) => c.type === 'Ready')!;
   assert.equal(ready(first).status, 'False');
   assert.equal(ready(first).message, 'containers with unready status: [c]');

@@ -25,6 +25,8 @@ export interface ContainerView {
   previous?: CriContainerStatus;
   /** Set when the container is not running for a reason the runtime cannot tell (backoff, pull errors). */
   waiting?: Waiting;
+  /** Probe results of the running container; absent when it has no probes (then running means ready). */
+  probed?: { ready: boolean; started: boolean };
 }
 
 type State = { running: { startedAt?: string } } | { waiting: Waiting } | { terminated: Terminated };
@@ -67,6 +69,8 @@ export interface V1PodStatus {
   podIPs?: Array<{ ip: string }>;
   startTime?: string;
   containerStatuses: V1ContainerStatus[];
+  initContainerStatuses?: V1ContainerStatus[];
+  qosClass?: string;
   reason?: string;
   message?: string;
 }
@@ -108,9 +112,9 @@ export function containerStatus(v: ContainerView): V1ContainerStatus {
     name: v.name,
     state,
     lastState: lastStateOf(v),
-    // No probes yet in this slice: a running container is ready.
-    ready: running,
-    started: running,
+    // Without probes a running container is ready and started; with them the prober says.
+    ready: running && (v.probed?.ready ?? true),
+    started: running && (v.probed?.started ?? true),
     restartCount: cur?.metadata?.attempt ?? 0,
     image: cur?.image?.image || v.image,
     imageID: cur?.imageRef ?? '',
@@ -119,7 +123,7 @@ export function containerStatus(v: ContainerView): V1ContainerStatus {
   return s;
 }
 
-/** kubelet's getPhase (pkg/kubelet/kubelet_pods.go) for pods without init containers. */
+/** kubelet's getPhase (pkg/kubelet/kubelet_pods.go) over the app containers, once init containers are done. */
 export function podPhase(statuses: V1ContainerStatus[], restartPolicy: string): V1PodStatus['phase'] {
   let waiting = 0;
   let running = 0;
@@ -141,10 +145,32 @@ export function podPhase(statuses: V1ContainerStatus[], restartPolicy: string): 
   return restartPolicy === 'Never' ? 'Failed' : 'Running';
 }
 
+/** Init containers' share of kubelet's getPhase: how many finished, failed or are still to run. */
+export function initProgress(statuses: V1ContainerStatus[]): { done: number; failed: number; pending: string[] } {
+  let done = 0;
+  let failed = 0;
+  const pending: string[] = [];
+  for (const s of statuses) {
+    if ('terminated' in s.state && s.state.terminated.exitCode === 0) {
+      done++;
+      continue;
+    }
+    pending.push(s.name);
+    if (('terminated' in s.state && s.state.terminated.exitCode !== 0) || ('waiting' in s.state && 'terminated' in s.lastState && s.lastState.terminated.exitCode !== 0)) failed++;
+  }
+  return { done, failed, pending };
+}
+
 export interface PodStatusInput {
   containers: ContainerView[];
+  initContainers?: ContainerView[];
   restartPolicy: string;
   hostIP?: string;
+  /** The sandbox's IPs (the node's for host-network pods). */
+  podIPs?: string[];
+  /** True when the sandbox runs with its network set up (PodReadyToStartContainers). */
+  sandboxReady?: boolean;
+  qosClass?: string;
   startTime?: string;
   /** The previously reported status: conditions keep their lastTransitionTime while unchanged. */
   previous?: V1PodStatus;
@@ -153,7 +179,13 @@ export interface PodStatusInput {
 
 export function podStatus(i: PodStatusInput): V1PodStatus {
   const containerStatuses = i.containers.map(containerStatus);
-  const phase = podPhase(containerStatuses, i.restartPolicy);
+  const initContainerStatuses = (i.initContainers ?? []).map(containerStatus);
+  const init = initProgress(initContainerStatuses);
+  const initialized = init.pending.length === 0;
+  // kubelet's getPhase: a failed init container fails a Never pod; unfinished init keeps it Pending.
+  const phase: V1PodStatus['phase'] = initialized
+    ? podPhase(containerStatuses, i.restartPolicy)
+    : init.failed > 0 && i.restartPolicy === 'Never' ? 'Failed' : 'Pending';
   const unready = containerStatuses.filter((s) => !s.ready).map((s) => s.name);
   const prevConds = new Map((i.previous?.conditions ?? []).map((c) => [c.type, c]));
   const cond = (type: string, ok: boolean, reason?: string, message?: string): Condition => {
@@ -169,23 +201,28 @@ export function podStatus(i: PodStatusInput): V1PodStatus {
     ? ['PodCompleted', '']
     : ['ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`];
   const allReady = unready.length === 0;
+  const podReady = allReady && initialized;
   const status: V1PodStatus = {
     phase,
     conditions: [
-      cond('Initialized', true),
-      cond('Ready', allReady, ...(allReady ? [] : notReady)),
+      cond('PodReadyToStartContainers', i.sandboxReady ?? true),
+      cond('Initialized', initialized, ...(initialized ? [] : ['ContainersNotInitialized', `containers with incomplete status: [${init.pending.join(' ')}]`])),
+      cond('Ready', podReady, ...(podReady ? [] : allReady ? ['ContainersNotInitialized', `containers with incomplete status: [${init.pending.join(' ')}]`] : notReady)),
       cond('ContainersReady', allReady, ...(allReady ? [] : notReady)),
       cond('PodScheduled', true),
     ],
     containerStatuses,
   };
+  if (initContainerStatuses.length) status.initContainerStatuses = initContainerStatuses;
   if (i.hostIP) {
     status.hostIP = i.hostIP;
     status.hostIPs = [{ ip: i.hostIP }];
-    // Host network: the pod's IP is the node's.
-    status.podIP = i.hostIP;
-    status.podIPs = [{ ip: i.hostIP }];
+  }
+  if (i.podIPs?.length) {
+    status.podIP = i.podIPs[0]!;
+    status.podIPs = i.podIPs.map((ip) => ({ ip }));
   }
   if (i.startTime) status.startTime = i.startTime;
+  if (i.qosClass) status.qosClass = i.qosClass;
   return status;
 }
