@@ -1,0 +1,1 @@
+export { registerEdgeMetrics, type EdgeMetricSources } from './edge-metrics.js';
