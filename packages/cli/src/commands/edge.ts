@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
+import { stringify } from 'yaml';
 import { createLogger } from '@kedge/core';
 import { edgeLogLevels, loadEdgeConfig, type EdgeConfig, type EdgeConfigOverrides } from '@kedge/edge/config/index.js';
 import { runEdgeCore } from '@kedge/edge/edgecore/index.js';
 import type { CliIO } from '../io.js';
 import { runUntilShutdown } from '../signals.js';
+import { UsageError } from '../usage-error.js';
 import { parsePort } from './cloud.js';
 
 export interface EdgeRunFlags {
@@ -40,16 +42,25 @@ Examples:
   # same, MetaServer on another port, debug logs
   kedge edge --config /var/lib/kedge/edge/edge.yaml --metaserver-port 10551 --log-level debug
 
+  # every field with its default (paths shown as they resolve in this directory)
+  kedge edge --print-default-config
+
 The config is never rewritten by this command; see docs/edge.md for its fields.
 `;
 
 export function edgeCommand(io: CliIO, onForce: (why: string) => void): Command {
   const cmd = new Command('edge')
     .description('run EdgeCore (EdgeHub, MetaManager, MetaServer, node status) for a node that has joined')
-    .requiredOption('-c, --config <file>', 'edge config written by `kedge join` (<data-dir>/edge.yaml)');
+    .option('-c, --config <file>', 'edge config written by `kedge join` (<data-dir>/edge.yaml); required')
+    .option('--print-default-config', 'print the default edge configuration as YAML and exit');
   return addEdgeRunOptions(cmd)
     .addHelpText('after', examples)
-    .action(async (flags: EdgeRunFlags & { config: string }) => {
+    .action(async (flags: EdgeRunFlags & { config?: string; printDefaultConfig?: boolean }) => {
+      if (flags.printDefaultConfig) {
+        io.out(stringify(loadEdgeConfig(undefined, {})).trimEnd());
+        return;
+      }
+      if (!flags.config) throw new UsageError("required option '-c, --config <file>' not specified (kedge join writes <data-dir>/edge.yaml)");
       const cfg = loadEdgeConfig(flags.config, edgeRunOverrides(flags, io));
       await runEdge(cfg, io, onForce);
     });
