@@ -6,6 +6,7 @@ import type { CriClient } from '../cri/index.js';
 import { createBackoff, defaultBackoff, type BackoffOptions } from '../edgehub/backoff.js';
 import { secureContextFor, type EdgeTls } from '../edgehub/dial.js';
 import { decodeFrame } from './frame.js';
+import { lazyRuntime, type RuntimeLocation } from './runtime-client.js';
 import { SessionHost } from './sessions.js';
 
 export const STREAM_PATH = '/v1/kedge/stream';
@@ -16,8 +17,8 @@ export interface EdgeStreamOptions {
   nodeName: string;
   /** Read on every dial, so a rotated certificate is used by the next connection. */
   tls: () => EdgeTls;
-  /** The container runtime, once there is one. */
-  runtime: () => CriClient | undefined;
+  /** Where Edged's container runtime is (found lazily), or a function giving the client. */
+  runtime: RuntimeLocation | (() => Promise<CriClient | undefined>);
   log: Logger;
   backoff?: BackoffOptions;
   handshakeTimeoutMs?: number;
@@ -77,6 +78,9 @@ export function createEdgeStream(o: EdgeStreamOptions): EdgeStream {
   const log = o.log.child({ module: 'edgestream' });
   let connected = false;
 
+  const found = typeof o.runtime === 'function' ? undefined : lazyRuntime(o.runtime);
+  const runtime = typeof o.runtime === 'function' ? o.runtime : () => found!.get();
+
   async function serve(ws: WebSocket, signal: AbortSignal): Promise<void> {
     const host = new SessionHost({
       send: (frame) => {
@@ -84,7 +88,7 @@ export function createEdgeStream(o: EdgeStreamOptions): EdgeStream {
         ws.send(frame);
         return true;
       },
-      runtime: o.runtime,
+      runtime,
       log,
     });
     const idleMs = o.idleTimeoutMs ?? 45_000;
@@ -123,28 +127,36 @@ export function createEdgeStream(o: EdgeStreamOptions): EdgeStream {
     },
     async start(signal) {
       const backoff = createBackoff(o.backoff ?? defaultBackoff);
-      while (!signal.aborted) {
-        let ws: WebSocket;
-        try {
-          ws = await dial(o, signal);
-        } catch (err) {
-          if (signal.aborted) break;
-          const delay = backoff.next();
-          log.info({ server: o.server, err: (err as Error).message, retryMs: delay }, 'stream tunnel dial failed');
-          await sleep(delay, signal);
-          continue;
-        }
-        connected = true;
-        const since = Date.now();
-        log.info({ server: o.server }, 'stream tunnel connected');
-        await serve(ws, signal);
-        connected = false;
-        if (signal.aborted) break;
-        if (Date.now() - since > STABLE_MS) backoff.reset();
-        const delay = backoff.next();
-        log.info({ retryMs: delay }, 'stream tunnel closed; redialling');
-        await sleep(delay, signal);
+      try {
+        await loop(backoff, signal);
+      } finally {
+        found?.close();
       }
     },
   };
+
+  async function loop(backoff: ReturnType<typeof createBackoff>, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let ws: WebSocket;
+      try {
+        ws = await dial(o, signal);
+      } catch (err) {
+        if (signal.aborted) break;
+        const delay = backoff.next();
+        log.info({ server: o.server, err: (err as Error).message, retryMs: delay }, 'stream tunnel dial failed');
+        await sleep(delay, signal);
+        continue;
+      }
+      connected = true;
+      const since = Date.now();
+      log.info({ server: o.server }, 'stream tunnel connected');
+      await serve(ws, signal);
+      connected = false;
+      if (signal.aborted) break;
+      if (Date.now() - since > STABLE_MS) backoff.reset();
+      const delay = backoff.next();
+      log.info({ retryMs: delay }, 'stream tunnel closed; redialling');
+      await sleep(delay, signal);
+    }
+  }
 }

@@ -8,3 +8,4 @@ export { podLogs } from './pod-logs.js';
 export { openExec, Channel, type ExecSession } from './exec-relay.js';
 export { findContainer, type FoundContainer } from './containers.js';
 export { SessionHost, type SessionHostOptions } from './sessions.js';
+export { findRuntimeSocket, lazyRuntime, type RuntimeLocation } from './runtime-client.js';

@@ -17,7 +17,7 @@ interface Session {
 export interface SessionHostOptions {
   /** Sends one frame on the tunnel; false when the tunnel is gone. */
   send: (frame: Buffer) => boolean;
-  runtime: () => CriClient | undefined;
+  runtime: () => Promise<CriClient | undefined>;
   log: Logger;
 }
 
@@ -87,8 +87,8 @@ export class SessionHost {
       });
   }
 
-  private cri(): CriClient {
-    const cri = this.o.runtime();
+  private async cri(): Promise<CriClient> {
+    const cri = await this.o.runtime();
     if (!cri) throw new ApiError('ServiceUnavailable', 'this edge node has no container runtime');
     return cri;
   }
@@ -101,7 +101,7 @@ export class SessionHost {
       await s.credit.wait(s.abort.signal);
     };
     try {
-      await podLogs(this.cri(), req.pod, req.opts ?? {}, write, s.abort.signal, () => {
+      await podLogs(await this.cri(), req.pod, req.opts ?? {}, write, s.abort.signal, () => {
         ready = true;
         this.o.send(encodeFrame(id, FrameType.Ready));
       });
@@ -122,7 +122,7 @@ export class SessionHost {
         void s.credit.wait(s.abort.signal).then(() => session?.resume());
       }
     };
-    const opening = (async () => openExec(this.cri(), req.pod, req.opts, onOutput))();
+    const opening = (async () => openExec(await this.cri(), req.pod, req.opts, onOutput))();
     s.exec = opening.catch(() => undefined);
     try {
       session = await opening;
