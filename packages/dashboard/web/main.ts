@@ -63,6 +63,7 @@ function route(): void {
     if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
   document.title = `${view.title} · kedge`;
+  state.use(view.needs);
   fill(main, view.el);
   view.update();
   main.focus({ preventScroll: true });

@@ -1,7 +1,15 @@
 import { Api, Store, followFleet, listWatch, type FleetFeed } from './api.js';
-import type { Device, KEvent, Lease, Node, Pod } from './types.js';
+import type { Device, KEvent, KObj, Lease, Node, Pod } from './types.js';
 
-export const DEVICES = '/apis/devices.kubeedge.io/v1beta1/devices';
+export type Resource = 'nodes' | 'leases' | 'pods' | 'devices' | 'events';
+
+const PATHS: Record<Resource, string> = {
+  nodes: '/api/v1/nodes',
+  leases: '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases',
+  pods: '/api/v1/pods',
+  devices: '/apis/devices.kubeedge.io/v1beta1/devices',
+  events: '/api/v1/events',
+};
 export const devicePath = (ns: string, name: string) => `/apis/devices.kubeedge.io/v1beta1/namespaces/${encodeURIComponent(ns)}/devices/${encodeURIComponent(name)}`;
 
 /** Everything the views read: one list+watch per resource and the fleet feed, shared by all views. */
@@ -15,6 +23,8 @@ export class State {
   private readonly listeners = new Set<() => void>();
   private readonly stop = new AbortController();
 
+  private readonly watches = new Map<Resource, AbortController>();
+
   constructor(readonly api: Api) {
     const changed = () => { for (const l of this.listeners) l(); };
     this.nodes = new Store(changed);
@@ -22,13 +32,23 @@ export class State {
     this.pods = new Store(changed);
     this.devices = new Store(changed);
     this.events = new Store(changed);
-    const s = this.stop.signal;
-    void listWatch(api, '/api/v1/nodes', this.nodes, s);
-    void listWatch(api, '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', this.leases, s);
-    void listWatch(api, '/api/v1/pods', this.pods, s);
-    void listWatch(api, DEVICES, this.devices, s);
-    void listWatch(api, '/api/v1/events', this.events, s);
-    void followFleet(api, this.fleet, () => this.devices.changed(), s);
+    void followFleet(api, this.fleet, () => this.devices.changed(), this.stop.signal);
+  }
+
+  /**
+   * Watches exactly `wanted` (each view names what it reads). Browsers allow six HTTP/1.1 connections
+   * per origin and every watch holds one, so watching everything at once would leave none for the
+   * writes the page makes.
+   */
+  use(wanted: Resource[]): void {
+    for (const [r, c] of this.watches) if (!wanted.includes(r)) { c.abort(); this.watches.delete(r); }
+    for (const r of wanted) {
+      if (this.watches.has(r)) continue;
+      const c = new AbortController();
+      this.stop.signal.addEventListener('abort', () => c.abort(), { once: true });
+      this.watches.set(r, c);
+      void listWatch(this.api, PATHS[r], this[r] as Store<KObj>, c.signal);
+    }
   }
 
   onChange(fn: () => void): () => void {

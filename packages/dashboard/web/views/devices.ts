@@ -119,5 +119,5 @@ export function devicesView(state: State): View {
     });
   }
   const tick = setInterval(update, 1000);
-  return { el, update, close: () => clearInterval(tick), title: 'Devices' };
+  return { el, update, close: () => clearInterval(tick), title: 'Devices', needs: ['devices'] };
 }

@@ -24,5 +24,5 @@ export function eventsView(state: State): View {
       h('td', null, `${e.involvedObject?.kind ?? ''} ${e.involvedObject?.namespace ? `${e.involvedObject.namespace}/` : ''}${e.involvedObject?.name ?? ''}`),
       h('td', null, `${e.message ?? ''}${(e.count ?? 1) > 1 ? ` (×${e.count})` : ''}`))));
   }
-  return { el, update, title: 'Events' };
+  return { el, update, title: 'Events', needs: ['events'] };
 }

@@ -50,7 +50,7 @@ export function fleetView(state: State): View {
     list.setItems(rows);
   }
   const tick = setInterval(() => list.render(), 1000);
-  return { el, update, close: () => clearInterval(tick), title: 'Fleet' };
+  return { el, update, close: () => clearInterval(tick), title: 'Fleet', needs: ['nodes', 'leases', 'pods'] };
 }
 
 function renderRow(r: Row, state: State): HTMLElement {

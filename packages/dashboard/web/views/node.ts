@@ -62,5 +62,5 @@ export function nodeView(state: State, name: string): View {
           h('td', null, ago(p.metadata.creationTimestamp))))))));
   }
   const tick = setInterval(update, 1000);
-  return { el, update, close: () => clearInterval(tick), title: `Node ${name}` };
+  return { el, update, close: () => clearInterval(tick), title: `Node ${name}`, needs: ['nodes', 'leases', 'pods'] };
 }
