@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { KubeObject } from '@kedge/api';
-import type { ContainerConfig, KeyValue, Mount, PodSandboxConfig } from '../../cri/index.js';
+import type { ContainerConfig, KeyValue, Mount, NamespaceOption, PodSandboxConfig } from '../../cri/index.js';
 import { expand, lookupIn } from '../env/index.js';
 import { linuxResources, portMappings } from './resources.js';
 import { CONTAINER_HASH, CONTAINER_NAME, GRACE_PERIOD, podLabels } from './labels.js';
@@ -55,6 +55,15 @@ export function podLogDirectory(podLogDir: string, p: PodRef): string {
   return join(podLogDir, `${p.namespace}_${p.name}_${p.uid}`);
 }
 
+/** kubelet's namespacesForPod: each container has its own PID namespace unless shareProcessNamespace. */
+function namespaceOptions(pod: KubeObject): NamespaceOption {
+  return {
+    network: pod.spec?.hostNetwork === true ? 'NODE' : 'POD',
+    pid: pod.spec?.hostPID === true ? 'NODE' : pod.spec?.shareProcessNamespace === true ? 'POD' : 'CONTAINER',
+    ipc: pod.spec?.hostIPC === true ? 'NODE' : 'POD',
+  };
+}
+
 export function sandboxConfig(pod: KubeObject, o: { podLogDir: string; attempt: number }): PodSandboxConfig {
   const p = podRef(pod);
   const hostNetwork = pod.spec?.hostNetwork === true;
@@ -63,7 +72,7 @@ export function sandboxConfig(pod: KubeObject, o: { podLogDir: string; attempt: 
     logDirectory: podLogDirectory(o.podLogDir, p),
     labels: podLabels(p.uid, p.name, p.namespace),
     annotations: { [GRACE_PERIOD]: String(gracePeriodSeconds(pod)) },
-    linux: { securityContext: { namespaceOptions: { network: hostNetwork ? 'NODE' : 'POD', pid: 'CONTAINER', ipc: 'POD' } } },
+    linux: { securityContext: { namespaceOptions: namespaceOptions(pod) } },
   };
   // A host-network sandbox shares the node's UTS namespace (and so its hostname), and runc refuses to
   // set one there; a pod-network sandbox gets the pod's name (or spec.hostname), as kubelet does.
@@ -107,7 +116,8 @@ export function containerConfig(pod: KubeObject, c: ContainerSpec, attempt: numb
     labels: { ...podLabels(p.uid, p.name, p.namespace), [CONTAINER_NAME]: c.name },
     annotations: { [GRACE_PERIOD]: String(gracePeriodSeconds(pod)), [CONTAINER_HASH]: containerHash(c) },
     logPath: `${c.name}/${attempt}.log`,
-    linux: { resources: linuxResources(c.resources) },
+    // CRI's zero value for pid is POD (shared with the pause process); kubelet asks for CONTAINER.
+    linux: { resources: linuxResources(c.resources), securityContext: { namespaceOptions: namespaceOptions(pod) } },
   };
   // $(VAR) references in command and args expand against the resolved env (kubelet's ExpandContainerCommandAndArgs).
   const look = lookupIn(extras.envs.map((e) => ({ name: e.key, value: e.value })));
