@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FakeKubelet, KubeHttp, readKubeconfig, startKedgeServer, waitFor } from '../harness/index.js';
+import { FakeKubelet, waitFor } from '../harness/index.js';
+import { issueNodeCert, rawHubClient, startCloud } from '../harness/edge-link.js';
 import { chromiumSkipReason, launchChromium, screenshotDir } from './browser.js';
 
 const NODE = 'edge-dash-1';
@@ -15,10 +17,10 @@ function twins(temperature: string, at: number) {
 test('dashboard: fleet shows the node Ready, device twins update live, a desired value set in the page reaches the API', { timeout: 180_000 }, async (t) => {
   const skip = chromiumSkipReason();
   if (skip) { t.skip(skip); return; }
-  const server = await startKedgeServer({ t });
-  const token = readFileSync(join(server.dataDir, 'pki', 'admin.token'), 'utf8').trim();
-  const http = new KubeHttp(readKubeconfig(server.kubeconfig));
-  t.after(() => http.close());
+  const cloud = await startCloud({ t });
+  const token = readFileSync(join(cloud.dataDir, 'pki', 'admin.token'), 'utf8').trim();
+  const http = cloud.kube;
+  const server = { get url() { return cloud.apiUrl; } };
 
   // A node played by the fake kubelet (Ready condition + Lease), as a joined edge would report it.
   const created = await http.request('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'node-role.kubernetes.io/edge': '' } } });
@@ -49,6 +51,14 @@ test('dashboard: fleet shows the node Ready, device twins update live, a desired
   };
   await writeStatus('21.5');
 
+  // The node's CloudHub session: a WebSocket with a certificate from the certificate server, as EdgeHub dials.
+  const certDir = mkdtempSync(join(tmpdir(), 'kedge-dash-certs-'));
+  t.after(() => rmSync(certDir, { recursive: true, force: true }));
+  const certs = await issueNodeCert(cloud.certServerUrl, await cloud.getToken(), NODE, certDir);
+  const hub = rawHubClient({ address: cloud.hubAddress, certs, nodeId: NODE });
+  t.after(() => hub.close());
+  await hub.opened;
+
   const shots = screenshotDir();
   t.diagnostic(`screenshots in ${shots}`);
   const browser = await launchChromium();
@@ -65,6 +75,8 @@ test('dashboard: fleet shows the node Ready, device twins update live, a desired
   await row.locator('.badge', { hasText: 'Ready' }).waitFor({ timeout: 30_000 });
   assert.ok(!page.url().includes(token), `token still in the URL: ${page.url()}`);
   assert.equal(await row.locator('.version').textContent(), 'v1.32.4-fake');
+  await row.locator('.link.online', { hasText: 'connected' }).waitFor({ timeout: 10_000 });
+  assert.match(await row.locator('svg.timeline').getAttribute('aria-label') ?? '', /^Connected \d+s of the last hour$/);
   await page.screenshot({ path: join(shots, 'fleet.png') });
 
   // Search narrows the list; a filter that excludes the node empties it.
@@ -77,6 +89,7 @@ test('dashboard: fleet shows the node Ready, device twins update live, a desired
   await row.locator('a.name').click();
   await page.locator('h1', { hasText: NODE }).waitFor();
   await page.locator('table th', { hasText: 'Ready' }).waitFor();
+  await page.getByText('connected since').waitFor();
 
   // Devices: reported value, then a live change written through the API.
   await page.goto(`${server.url}/dashboard/#/devices`);
@@ -96,6 +109,12 @@ test('dashboard: fleet shows the node Ready, device twins update live, a desired
   await tempRow.locator('td.desired', { hasText: '30' }).waitFor();
   const after = (await http.get(`${DEV}/thermo-1`)).json;
   assert.equal(after.spec.properties[0].reportCycle, 1000, 'the rest of the property list is kept');
+
+  // Closing the node's session shows up live in the fleet view (CloudHub → tracker → SSE).
+  await page.goto(`${server.url}/dashboard/#/fleet`);
+  await row.locator('.link.online').waitFor();
+  hub.close();
+  await row.locator('.link.offline', { hasText: 'disconnected' }).waitFor({ timeout: 15_000 });
 
   // Events view renders the cluster's events, and the phone layout stays usable.
   await page.goto(`${server.url}/dashboard/#/events`);
