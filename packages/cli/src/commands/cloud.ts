@@ -10,6 +10,7 @@ import { runUntilShutdown } from '../signals.js';
 export interface CloudCoreFlags {
   cloudhubPort?: number;
   certserverPort?: number;
+  tunnelPort?: number;
   advertiseAddress?: string[];
 }
 
@@ -25,6 +26,7 @@ export function addCloudCoreOptions(cmd: Command): Command {
   return cmd
     .option('--cloudhub-port <n>', 'CloudHub (edge WebSocket, mutual TLS) port, 0 for any free port (default 10000)', parsePort)
     .option('--certserver-port <n>', 'certificate server (edge join) port, 0 for any free port (default 10002)', parsePort)
+    .option('--tunnel-port <n>', 'stream tunnel (edges dial it for kubectl logs/exec) port, 0 for any free port (default 10004)', parsePort)
     .option('--advertise-address <addr>', 'address edge nodes use to reach CloudHub, added to its certificate (repeatable)', collect);
 }
 
@@ -34,6 +36,7 @@ export function cloudCoreOverrides(f: CloudCoreFlags & { disableCloudcore?: bool
     enable: f.disableCloudcore ? false : undefined,
     cloudHub: { port: f.cloudhubPort },
     certServer: { port: f.certserverPort },
+    cloudStream: { tunnelPort: f.tunnelPort },
     advertiseAddresses: f.advertiseAddress,
   };
 }

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
+import type { Duplex } from 'node:stream';
 import type { Logger, Module } from '@kedge/core';
 import type { CloudPKI } from '../certserver/index.js';
 import type { CertServer } from '../certserver/index.js';
@@ -37,6 +39,18 @@ export function cloudHubServer(pki: ServingPKI, hub: Pick<CloudHubServer, 'handl
     res.end('cloudhub speaks websocket only\n');
   });
   server.on('tlsClientError', (err) => log.debug({ module: 'cloudhub', err: err.message }, 'tls handshake failed'));
+  return server;
+}
+
+/** The edge stream tunnel (issue 4): same PKI and client-certificate check as CloudHub, WebSocket only. */
+export function streamTunnelServer(pki: ServingPKI, onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void, log: Logger): Server {
+  const server = tlsServer(pki, CLOUDHUB_MAX_TLS);
+  server.on('upgrade', onUpgrade);
+  server.on('request', (_req, res) => {
+    res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+    res.end('the stream tunnel speaks websocket only\n');
+  });
+  server.on('tlsClientError', (err) => log.debug({ module: 'cloudstream', err: err.message }, 'tls handshake failed'));
   return server;
 }
 

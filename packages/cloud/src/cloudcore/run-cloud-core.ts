@@ -9,7 +9,8 @@ import { UserError } from '../server/errors.js';
 import { dialHost, urlHost } from '../server/listen.js';
 import { advertiseAddresses } from './addresses.js';
 import type { CloudCoreConfig } from './config.js';
-import { bind, certHttpsServer, closeAll, cloudHubServer, listenersModule, type Bound } from './listeners.js';
+import { bind, certHttpsServer, closeAll, cloudHubServer, listenersModule, streamTunnelServer, type Bound } from './listeners.js';
+import type { CloudStream } from '../cloudstream/index.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -23,6 +24,8 @@ export interface CloudCoreDeps {
   log: Logger;
   /** Called once the CloudHub exists, before it accepts nodes (the dashboard's fleet tracker observes it). */
   onHub?: (hub: CloudHub) => void;
+  /** The API server's stream tunnels (`kedge server`); its listener opens on cloudStream.tunnelPort when enabled. */
+  stream?: CloudStream;
 }
 
 /** The address to print for a listener: the first advertised one, else the bind address, loopback for a wildcard. */
@@ -86,11 +89,17 @@ export async function runCloudCore(cfg: CloudCoreConfig, deps: CloudCoreDeps, si
   try {
     bound.push(await bind(cloudHubServer(pki, hub, log), cfg.cloudHub.bind, cfg.cloudHub.port, '--cloudhub-port', 'cloudcore.cloudHub.bind'));
     bound.push(await bind(certHttpsServer(pki, certs, log), cfg.certServer.bind, cfg.certServer.port, '--certserver-port', 'cloudcore.certServer.bind'));
+    if (deps.stream && cfg.cloudStream.enable) {
+      // Without the tunnel only logs/exec to edge pods fail (each with a clear Status), so a taken port is not fatal.
+      const tunnel = await bind(streamTunnelServer(pki, deps.stream.handleTunnel(revocations), log), cfg.cloudStream.bind, cfg.cloudStream.tunnelPort, '--tunnel-port', 'cloudcore.cloudStream.bind')
+        .catch((err: Error) => void out(`stream tunnel not listening: ${err.message} (kubectl logs/exec to edge pods unavailable)`));
+      if (tunnel) bound.push(tunnel);
+    }
   } catch (err) {
     await closeAll(bound.map((b) => b.server));
     throw err;
   }
-  const [hubL, certL] = bound as [Bound, Bound];
+  const [hubL, certL, streamL] = bound as [Bound, Bound, Bound | undefined];
 
   const edgeController = createEdgeController({
     client, informers, hub, log,
@@ -107,10 +116,12 @@ export async function runCloudCore(cfg: CloudCoreConfig, deps: CloudCoreDeps, si
   log.info({ cloudhub: hubUrl, certServer: certUrl, advertiseAddresses: addrs }, 'cloudcore ready');
   out(`cloudhub listening on ${hubUrl}`);
   out(`certificate server listening on ${certUrl}`);
+  if (streamL) out(`stream tunnel listening on wss://${displayHost(cfg, cfg.cloudStream.bind)}:${streamL.port}`);
   try {
-    await runModules([hub, tokens, edgeController, syncController, ...(deviceController ? [deviceController] : []), listenersModule([hubL.server, certL.server])], signal, log);
+    await runModules([hub, tokens, edgeController, syncController, ...(deviceController ? [deviceController] : []), listenersModule(bound.map((b) => b.server))], signal, log);
   } finally {
-    await closeAll([hubL.server, certL.server]);
+    await closeAll(bound.map((b) => b.server));
+    deps.stream?.closeAll();
     // A revocation made just before shutdown gets a short chance to land; load() at the next start
     // cannot recover one that did not (the SyncController's GC revokes the node again then).
     let timer: NodeJS.Timeout | undefined;

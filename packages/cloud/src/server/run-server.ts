@@ -7,6 +7,7 @@ import { createKubeClient } from '@kedge/core/http-client/index.js';
 import { createInformerFactory } from '@kedge/core/informer/index.js';
 import { createEventRecorder } from '@kedge/core/events/index.js';
 import { createApiServer, createAuthenticator } from '../apiserver/index.js';
+import { createCloudStream } from '../cloudstream/index.js';
 import { createCloudMetrics } from '../metrics/index.js';
 import { createBackend } from '../storage/index.js';
 import { createControllers } from '../controllers/index.js';
@@ -68,6 +69,8 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
   let apiRun: Promise<void> | undefined;
   try {
     const authenticator = createAuthenticator({ tokens: new Map([[pki.adminToken, { name: ADMIN_USER, groups: [ADMIN_GROUP] }]]), caCertPem: pki.ca.certPem });
+    // pods/log and pods/exec reach edge pods through CloudCore's stream tunnels (issue 4).
+    const stream = cfg.cloudcore.enable && cfg.cloudcore.cloudStream.enable ? createCloudStream({ log }) : undefined;
     const api = createApiServer({
       backend,
       // Components that name themselves get the root logger, so `module` is not repeated.
@@ -77,6 +80,7 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
       compactIntervalMs: apiCfg.compactIntervalMs,
       compactMinRetain: apiCfg.compactMinRetain,
       serviceAccountTokens: { key: saKey },
+      ...(stream ? { podStreamer: stream.podStreamer } : {}),
     });
     // The dashboard (issue 6) answers /dashboard/…; everything else is the API's.
     const fleet = new FleetTracker();
@@ -126,7 +130,7 @@ export async function runServer(cfg: ServerConfig, log: Logger, signal: AbortSig
       // component CloudCore reaches the state only through the API.
       const ccClient = createKubeClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: CLOUDCORE, ...cloudCoreClientLimits(cfg.cloudcore) });
       const ccRecorder = createEventRecorder(ccClient, CLOUDCORE, log);
-      modules.push({ name: 'cloudcore', start: (s) => runCloudCore(cfg.cloudcore, { client: ccClient, informers, recorder: ccRecorder, log, onHub: (hub) => { fleet.attach(hub); metrics.watchHub(hub); } }, s, out).finally(() => Promise.race([ccRecorder.flush(), delay(2_000)])) });
+      modules.push({ name: 'cloudcore', start: (s) => runCloudCore(cfg.cloudcore, { client: ccClient, informers, recorder: ccRecorder, log, ...(stream ? { stream } : {}), onHub: (hub) => { fleet.attach(hub); metrics.watchHub(hub); } }, s, out).finally(() => Promise.race([ccRecorder.flush(), delay(2_000)])) });
     }
     log.info({ url, kubeconfig: kubeconfigPath, storage: cfg.storage.type, controllers: controllers.map((c: Module) => c.name) }, 'kedge server ready');
     out(`kedge server listening on ${url}`);

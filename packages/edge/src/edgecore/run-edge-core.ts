@@ -5,6 +5,8 @@ import { runModules, type Logger, type Module } from '@kedge/core';
 import type { EdgeConfig } from '../config/index.js';
 import { cloudHubUrl, createEdgeHub, type EdgeTls } from '../edgehub/index.js';
 import { createEdged } from '../edged/index.js';
+import { createEdgeDevices, type EdgeDevices } from '../devicetwin/index.js';
+import { createEdgeStream } from '../edgestream/index.js';
 import { createMetaManager, openMetaStore } from '../metamanager/index.js';
 import { createMetaServer, metaServerModule } from '../metaserver/index.js';
 import { createNodeStatus } from '../nodestatus/index.js';
@@ -62,6 +64,7 @@ export async function runEdgeCore(cfg: EdgeConfig, log: Logger, signal: AbortSig
     log,
   });
   const store = openMetaStore({ path: cfg.metaManager.db });
+  let devices: EdgeDevices | undefined;
   try {
     const mods: Module[] = [hub];
     const meta = createMetaManager({ store, link: hub, nodeName: name, log, remoteQueryTimeoutMs: cfg.metaManager.remoteQueryTimeoutSeconds * 1000 });
@@ -70,6 +73,12 @@ export async function runEdgeCore(cfg: EdgeConfig, log: Logger, signal: AbortSig
     meta.onObject((op, edgeType, obj) => edged.onObject(op, edgeType, obj));
     mods.push(meta);
     mods.push(edged);
+    // Devices (issue 5): DeviceTwin, its store-and-forward spool and the MQTT EventBus.
+    if (cfg.deviceTwin.enable) {
+      devices = createEdgeDevices({ cfg, store, link: hub, meta, nodeName: name, log, out });
+      mods.push(...devices.modules);
+    }
+    if (cfg.edgeStream.enable) mods.push(createEdgeStream({ server: cfg.edgeStream.server, nodeName: name, tls: () => readTls(cfg), runtime: { runtimeEndpoint: cfg.edged.runtimeEndpoint, dataDir: cfg.dataDir }, log }));
     mods.push(createNodeStatus({
       link: hub, store, nodeName: name, registerNamespace: cfg.node.registerNamespace, labels: cfg.node.labels, dataDir: cfg.dataDir,
       updateMs: cfg.nodeStatus.updateSeconds * 1000, leaseMs: cfg.nodeStatus.leaseSeconds * 1000, leaseDurationSeconds: cfg.nodeStatus.leaseDurationSeconds, log,
@@ -95,6 +104,7 @@ export async function runEdgeCore(cfg: EdgeConfig, log: Logger, signal: AbortSig
     }
     await runModules(mods, signal, log);
   } finally {
+    devices?.close();
     store.close();
   }
 }

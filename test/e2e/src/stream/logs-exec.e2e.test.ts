@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { parse, stringify } from 'yaml';
+import { freePorts, startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
+import { kubectlFor, type Kubectl } from '../harness/kubectl.js';
+import { waitFor } from '../harness/wait.js';
+import { waitNodeReady } from '../edge/fixtures.js';
+import { BUSYBOX, edgedSkipReason, reapRuntime } from '../edged/runtime.js';
+
+// Issue 4: `kubectl logs` and `kubectl exec` against a pod on an edge node, through the API server →
+// CloudCore stream tunnel (a WebSocket the edge dials out) → the edge's containerd. Real `kedge server`,
+// real edge process, real kubectl.
+
+const skip = edgedSkipReason();
+if (skip) console.log(`# skipping stream e2e: ${skip}`);
+const NODE = 'stream-e2e-1';
+let cloud: Cloud;
+let edge: Edge;
+let kubectl: Kubectl;
+
+const pod = (name: string, script: string, extra = ''): string => `
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: default}
+spec:
+  nodeSelector: {kubernetes.io/hostname: ${NODE}}
+  hostNetwork: true
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: ${BUSYBOX}
+    command: [sh, -c, ${JSON.stringify(script)}]
+${extra}`;
+
+// Prints five lines, then (after a pause, so the two pipes' order is fixed) one to stderr, then echoes whatever appears in /tmp/say (for `logs -f`).
+const talker = pod('talker', 'for i in 1 2 3 4 5; do echo line $i; done; sleep 0.5; echo oops >&2; while true; do if [ -f /tmp/say ]; then cat /tmp/say; rm /tmp/say; fi; sleep 0.2; done');
+// Counts its runs in an emptyDir (kept across container restarts) and exits, so it restarts.
+const restarter = pod('restarter', 'n=$(cat /data/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /data/n; echo run $n; sleep 1; exit 1', `    volumeMounts: [{name: data, mountPath: /data}]
+  volumes: [{name: data, emptyDir: {}}]`);
+
+before(async () => {
+  if (skip) return;
+  const [tunnelPort] = await freePorts(1);
+  cloud = await startCloud({ extraArgs: ['--tunnel-port', String(tunnelPort)] });
+  edge = await startEdge({ cloud, name: NODE });
+  // The edge dials <cloudhub host>:10004 by default; this cloud's tunnel is on a free port.
+  await edge.kill();
+  const file = join(edge.dataDir, 'edge.yaml');
+  const cfg = parse(readFileSync(file, 'utf8')) as { edgeStream: { server: string } };
+  cfg.edgeStream.server = `127.0.0.1:${tunnelPort}`;
+  writeFileSync(file, stringify(cfg), { mode: 0o600 });
+  await edge.start();
+  kubectl = kubectlFor(cloud.kubeconfig);
+  await waitNodeReady(cloud.kube, NODE);
+  const r = await kubectl(['apply', '-f', '-'], { input: `${talker}\n---\n${restarter}` });
+  assert.equal(r.code, 0, r.stderr);
+  await waitFor(async () => (await kubectl(['get', 'pod', 'talker', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { timeoutMs: 60_000, message: 'talker Running' });
+  // Logs are there once the container has written its first lines.
+  await waitFor(async () => (await kubectl(['logs', 'talker'])).stdout.includes('line 5'), { timeoutMs: 30_000, message: 'talker logs through the tunnel' });
+});
+
+after(async () => {
+  await kubectl?.dispose();
+  if (edge) {
+    await edge.kill();
+    await reapRuntime(edge.dataDir);
+    await edge.stop();
+  }
+  await cloud?.stop();
+});
+
+test('kubectl logs: whole log (stdout and stderr), --tail, --timestamps, --limit-bytes', { skip, timeout: 60_000 }, async () => {
+  const all = await kubectl(['logs', 'talker']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.equal(all.stdout, 'line 1\nline 2\nline 3\nline 4\nline 5\noops\n');
+  const tail = await kubectl(['logs', 'talker', '--tail', '2']);
+  assert.equal(tail.stdout, 'line 5\noops\n');
+  const ts = await kubectl(['logs', 'talker', '--timestamps', '--tail', '1']);
+  assert.match(ts.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z oops\n$/);
+  const limited = await kubectl(['logs', 'talker', '--limit-bytes', '8']);
+  assert.equal(limited.stdout, 'line 1\nl');
+});
+
+test('kubectl logs -f sees a line written later', { skip, timeout: 60_000 }, async () => {
+  const f = kubectl.stream(['logs', '-f', 'talker']);
+  try {
+    await f.waitForOutput(/oops\n/, 20_000);
+    const w = await kubectl(['exec', 'talker', '--', 'sh', '-c', 'echo fresh news > /tmp/say']);
+    assert.equal(w.code, 0, w.stderr);
+    await f.waitForOutput(/fresh news\n/, 20_000);
+  } finally {
+    await f.kill();
+  }
+});
+
+test('kubectl logs --previous: refused before a restart, the last run after one', { skip, timeout: 90_000 }, async () => {
+  const none = await kubectl(['logs', 'talker', '--previous']);
+  assert.notEqual(none.code, 0);
+  assert.match(none.stderr, /previous terminated container "main" in pod "talker" not found/);
+  await waitFor(async () => Number((await kubectl(['get', 'pod', 'restarter', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])).stdout) >= 1, { timeoutMs: 60_000, message: 'restarter restarted' });
+  const prev = await kubectl(['logs', 'restarter', '--previous']);
+  assert.equal(prev.code, 0, prev.stderr);
+  const cur = await waitFor(async () => {
+    const r = await kubectl(['logs', 'restarter']);
+    return /^run \d+\n$/.test(r.stdout) ? r.stdout : undefined;
+  }, { timeoutMs: 20_000, message: 'current run logs' });
+  const p = Number(/^run (\d+)\n$/.exec(prev.stdout)?.[1]);
+  const c = Number(/^run (\d+)\n$/.exec(cur)?.[1]);
+  assert.ok(p >= 1 && c > p, `previous ${JSON.stringify(prev.stdout)} current ${JSON.stringify(cur)}`);
+});
+
+test('kubectl exec: output, exit code 3 propagated, stdin piped with -i', { skip, timeout: 60_000 }, async () => {
+  const ok = await kubectl(['exec', 'talker', '--', 'sh', '-c', 'echo out; echo err >&2; hostname >/dev/null']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout, 'out\n');
+  assert.equal(ok.stderr, 'err\n');
+  const three = await kubectl(['exec', 'talker', '--', 'sh', '-c', 'exit 3']);
+  assert.equal(three.code, 3);
+  assert.match(three.stderr, /command terminated with exit code 3/);
+  const stdin = await kubectl(['exec', '-i', 'talker', '--', 'sh', '-c', 'read a; read b; echo "got $a and $b"'], { input: 'first\nsecond\n' });
+  assert.equal(stdin.code, 0, stdin.stderr);
+  assert.equal(stdin.stdout, 'got first and second\n');
+  const missing = await kubectl(['exec', 'talker', '-c', 'nope', '--', 'true']);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /container nope is not valid for pod talker/);
+});
+
+test('without a tunnel (edge stopped) logs and exec fail with a clear message', { skip, timeout: 60_000 }, async () => {
+  await edge.kill();
+  const r = await waitFor(async () => {
+    const x = await kubectl(['logs', 'talker']);
+    return x.code !== 0 ? x : undefined;
+  }, { timeoutMs: 20_000, message: 'logs to fail once the edge is gone' });
+  assert.match(r.stderr, /node "stream-e2e-1" has no stream tunnel connected \(is the edge online\?\)/);
+  const e = await kubectl(['exec', 'talker', '--', 'true']);
+  assert.notEqual(e.code, 0);
+  assert.match(e.stderr, /has no stream tunnel connected/);
+});
