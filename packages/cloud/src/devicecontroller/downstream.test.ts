@@ -157,3 +157,23 @@ test('ObjectSyncs of devices deleted or moved while CloudCore was down become de
     await stop();
   }
 });
+
+test('a deleted Node is not sent deletes for its devices; they follow it when it comes back', async () => {
+  const { h, hub, stop } = await setup((h) => {
+    h.client.seed(R.devicemodels, model('m'));
+    h.client.seed(R.devices, device('d1', 'e1'));
+  });
+  try {
+    await settle(hub, 3);
+    hub.clear();
+    await h.client.delete(R.nodes, undefined, 'e1');
+    await waitFor(() => !h.informers.informer(R.nodes).get('e1'), 'node gone from the cache');
+    await h.client.create(R.devices, device('marker', 'e2'));
+    await settle(hub, 3, 'e2');
+    assert.deepEqual(lines(hub.resources('e1')), []);
+    await h.client.create(R.nodes, edgeNode('e1'));
+    assert.deepEqual(await settle(hub, 3, 'e1'), ['resource insert node/e1/default/devicemodel/m', 'resource insert node/e1/default/device/d1', 'twin update node/e1/membership']);
+  } finally {
+    await stop();
+  }
+});

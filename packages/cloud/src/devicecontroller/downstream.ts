@@ -156,11 +156,9 @@ export class DeviceDownstream implements Reconciler {
     const prev = this.delivered.get(key);
     const now = this.now();
     if (prev && (prev.node !== node || prev.uid !== uid)) {
-      const gone = obj && prev.uid === uid ? obj : tomb && tomb.metadata.uid === prev.uid ? tomb : minimalDeviceObject('device', ns, name, prev.uid);
-      this.hub.send(prev.node, objectMessage(prev.node, Op.delete, 'device', gone));
-      this.hub.send(prev.node, membershipMessage(prev.node, [], [membershipDevice(gone, undefined, now)], now));
+      // A deleted Node's certificate is revoked: nothing to tell it (CloudHub would hold the message forever).
+      if (this.nodes.get(prev.node)) this.sendDeviceDelete(prev.node, key, ns, name, prev, obj, tomb, now);
       this.delivered.delete(key);
-      this.log.debug({ node: prev.node, key }, 'sent device delete');
     }
     if (prev && (!obj || modelOf(obj) !== prev.model)) this.syncModelKey(prev.model);
     if (!obj || !node) return;
@@ -174,6 +172,13 @@ export class DeviceDownstream implements Reconciler {
     if (!cur) this.hub.send(node, membershipMessage(node, [membershipDevice(obj, this.models.get(model), now)], [], now));
     this.delivered.set(key, { node, uid, sig, model });
     this.log.debug({ node, key, rv: obj.metadata.resourceVersion, op: cur ? 'update' : 'insert' }, 'sent device');
+  }
+
+  private sendDeviceDelete(node: string, key: string, ns: string, name: string, prev: DeliveredDevice, obj: KubeObject | undefined, tomb: KubeObject | undefined, now: number): void {
+    const gone = obj && prev.uid === obj.metadata.uid ? obj : tomb && tomb.metadata.uid === prev.uid ? tomb : minimalDeviceObject('device', ns, name, prev.uid);
+    this.hub.send(node, objectMessage(node, Op.delete, 'device', gone));
+    this.hub.send(node, membershipMessage(node, [], [membershipDevice(gone, undefined, now)], now));
+    this.log.debug({ node, key }, 'sent device delete');
   }
 
   private syncModelKey(nsName: string): void {
@@ -192,6 +197,7 @@ export class DeviceDownstream implements Reconciler {
     for (const [node, d] of [...have]) {
       if (want.has(node) && d.uid === uid) continue;
       have.delete(node);
+      if (!this.nodes.get(node)) continue;
       const gone = obj && d.uid === uid ? obj : tomb && tomb.metadata.uid === d.uid ? tomb : minimalDeviceObject('devicemodel', ns, name, d.uid);
       this.hub.send(node, objectMessage(node, Op.delete, 'devicemodel', gone));
       this.log.debug({ node, key }, 'sent model delete');

@@ -1,3 +1,4 @@
+import type { Message } from '@kedge/api';
 import { Controller, type InformerFactory, type KubeClient, type Module } from '@kedge/core';
 import type { Logger } from 'pino';
 import type { CloudHub } from '../cloudhub/types.js';
@@ -8,6 +9,9 @@ import { DeviceUpstream } from './upstream.js';
 
 export { TelemetryLog, type NodeTelemetry, type TelemetryRecord } from './telemetry.js';
 export { deviceKey, modelKey } from './downstream.js';
+
+/** Upstream device messages held while the caches fill (a burst of reconnecting edges right after a restart). */
+const EARLY_LIMIT = 10_000;
 
 export interface DeviceControllerOptions {
   client: KubeClient;
@@ -45,13 +49,13 @@ export function createDeviceController(o: DeviceControllerOptions): DeviceContro
   const upstream = new DeviceUpstream({ hub: o.hub, devices: downstream.devices, status, telemetry, membership: (node) => downstream.membership(node), log, ...(o.now ? { now: o.now } : {}) });
 
   let synced = false;
+  // Before the caches are filled every device would look like another node's: early reports wait here.
+  let early: Array<[string, Message]> | undefined = [];
   o.hub.onUpstream((node, msg) => {
-    // Before the caches are filled every device would look like another node's.
-    if (!synced && (msg.route.group === 'twin' || msg.route.group === 'user')) {
-      log.debug({ node, resource: msg.route.resource }, 'device message before caches synced, dropped');
-      return;
-    }
-    upstream.handle(node, msg);
+    if (msg.route.group !== 'twin' && msg.route.group !== 'user') return;
+    if (!early) upstream.handle(node, msg);
+    else if (early.length < EARLY_LIMIT) early.push([node, msg]);
+    else log.warn({ node, resource: msg.route.resource }, 'device message before caches synced and the early buffer is full, dropped');
   });
   o.hub.onConnection((node, event) => {
     if (event === 'connected' && synced) downstream.resync(node, (key) => controller.enqueue(key));
@@ -70,6 +74,8 @@ export function createDeviceController(o: DeviceControllerOptions): DeviceContro
         throw err;
       }
       synced = true;
+      for (const [node, msg] of early ?? []) upstream.handle(node, msg);
+      early = undefined;
       // Deletes missed while CloudCore was down; the informer add events already queued every device.
       downstream.collectStale();
       try {
