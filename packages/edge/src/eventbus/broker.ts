@@ -24,6 +24,8 @@ export interface EmbeddedBroker {
 
 /** A taken or forbidden port, with the config key and flag that change it. */
 export class BrokerListenError extends Error {
+  /** The CLI prints the message alone (an operator problem, not a bug). */
+  readonly isUserError = true;
   constructor(readonly code: string, host: string, port: number, cause: unknown) {
     super(`eventbus cannot listen on ${host}:${port} (${code}); choose another port with eventBus.port in the edge config, or set eventBus.mode: external to use the broker already there`, { cause });
   }

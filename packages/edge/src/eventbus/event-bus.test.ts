@@ -183,7 +183,7 @@ describe('EventBus options', () => {
     }
   });
 
-  it('a taken port is one line naming the port and eventBus.port', async () => {
+  it('a taken port is one line naming the port and eventBus.port (fatal, or reported with onListenError)', async () => {
     const first = await startBroker({ host: '127.0.0.1', port: 0, log: silentLogger() });
     try {
       const rig = twinRig();
@@ -193,6 +193,17 @@ describe('EventBus options', () => {
         assert.ok(!err.message.includes('\n'));
         return true;
       });
+      const lines: string[] = [];
+      const ac = new AbortController();
+      const soft = createEventBus({
+        mode: 'internal', bind: '127.0.0.1', port: first.address.port, externalUrl: '', username: '', password: '', target: rig.twin, log: silentLogger(),
+        onListenError: (err) => lines.push(err.message),
+      });
+      const running = soft.start(ac.signal);
+      for (let i = 0; i < 100 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.match(lines[0] ?? '', /EADDRINUSE/);
+      ac.abort();
+      await running;
       rig.close();
       fs.rmSync(rig.dir, { recursive: true, force: true });
     } finally {

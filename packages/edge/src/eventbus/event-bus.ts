@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger, Module } from '@kedge/core';
 import { SUBSCRIBED_TOPICS } from '../devicetwin/topics.js';
-import { startBroker, type EmbeddedBroker } from './broker.js';
+import { BrokerListenError, startBroker, type EmbeddedBroker } from './broker.js';
 
 /**
  * The EventBus (KubeEdge's eventbus module): EdgeCore's MQTT client on the embedded broker, an external
@@ -26,6 +26,11 @@ export interface EventBusOptions {
   log: Logger;
   /** Called once the embedded broker listens (`mqtt://host:port`) or the external client is set up. */
   onListening?: (url: string) => void;
+  /**
+   * The embedded broker could not listen (port taken). Without this the module fails; with it the rest of
+   * EdgeCore keeps running (pods, DMI, and the external bus in mode both) and the operator gets the line.
+   */
+  onListenError?: (err: BrokerListenError) => void;
 }
 
 export interface EventBus extends Module {
@@ -66,10 +71,17 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     async start(signal) {
       let broker: EmbeddedBroker | undefined;
       if (opts.mode !== 'external') {
-        broker = await startBroker({ host: opts.bind, port: opts.port, username: opts.username, password: opts.password, log });
-        const url = urlFor(loopbackFor(broker.address.address), broker.address.port);
-        connect(url, 'internal');
-        opts.onListening?.(urlFor(broker.address.address, broker.address.port));
+        try {
+          broker = await startBroker({ host: opts.bind, port: opts.port, username: opts.username, password: opts.password, log });
+        } catch (err) {
+          if (!(err instanceof BrokerListenError) || !opts.onListenError) throw err;
+          log.error({ reason: err.message }, 'embedded mqtt broker not started');
+          opts.onListenError(err);
+        }
+        if (broker) {
+          connect(urlFor(loopbackFor(broker.address.address), broker.address.port), 'internal');
+          opts.onListening?.(urlFor(broker.address.address, broker.address.port));
+        }
       }
       if (opts.mode !== 'internal') {
         connect(opts.externalUrl, 'external');
