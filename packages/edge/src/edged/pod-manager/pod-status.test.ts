@@ -48,3 +48,26 @@ test('conditions keep lastTransitionTime while unchanged and move it on a change
   const third = podStatus({ containers: [running], restartPolicy: 'Always', now: 'T3', previous: second });
   assert.equal(ready(third).lastTransitionTime, 'T2');
 });
+
+test('init containers: Pending with Initialized False until all exit 0; a failed one fails a Never pod', () => {
+  const done: ContainerView = { name: 'i1', image: 'i', current: cri('CONTAINER_EXITED', 0) };
+  const runningInit: ContainerView = { name: 'i2', image: 'i', current: cri('CONTAINER_RUNNING') };
+  const app: ContainerView = { name: 'c', image: 'i', waiting: { reason: 'PodInitializing' } };
+  const s = podStatus({ containers: [app], initContainers: [done, runningInit], restartPolicy: 'Always', now: 'T' });
+  assert.equal(s.phase, 'Pending');
+  const init = s.conditions.find((c) => c.type === 'Initialized')!;
+  assert.deepEqual([init.status, init.reason, init.message], ['False', 'ContainersNotInitialized', 'containers with incomplete status: [i2]']);
+  assert.equal(s.initContainerStatuses!.length, 2);
+  const failed: ContainerView = { name: 'i2', image: 'i', current: cri('CONTAINER_EXITED', 2) };
+  assert.equal(podStatus({ containers: [app], initContainers: [done, failed], restartPolicy: 'Never', now: 'T' }).phase, 'Failed');
+  assert.equal(podStatus({ containers: [app], initContainers: [done, { ...failed, waiting: { reason: 'CrashLoopBackOff' } }], restartPolicy: 'Always', now: 'T' }).phase, 'Pending');
+  const ok = podStatus({ containers: [{ name: 'c', image: 'i', current: cri('CONTAINER_RUNNING') }], initContainers: [done], restartPolicy: 'Always', now: 'T', podIPs: ['10.0.0.2'], qosClass: 'BestEffort' });
+  assert.deepEqual([ok.phase, ok.conditions.find((c) => c.type === 'Ready')!.status, ok.podIP, ok.qosClass], ['Running', 'True', '10.0.0.2', 'BestEffort']);
+});
+
+test('probe results decide ready and started of a running container', () => {
+  const s = containerStatus({ name: 'c', image: 'i', current: cri('CONTAINER_RUNNING'), probed: { ready: false, started: true } });
+  assert.deepEqual([s.ready, s.started], [false, true]);
+  const exited = containerStatus({ name: 'c', image: 'i', current: cri('CONTAINER_EXITED', 0), probed: { ready: true, started: true } });
+  assert.deepEqual([exited.ready, exited.started], [false, false]);
+});
