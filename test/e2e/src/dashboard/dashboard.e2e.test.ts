@@ -132,3 +132,42 @@ test('dashboard: fleet shows the node Ready, device twins update live, a desired
   await other.getByLabel('Access token').waitFor();
   await other.screenshot({ path: join(shots, 'signin.png') });
 });
+
+test('dashboard: the fleet list stays virtualised with 5,000 nodes', { timeout: 240_000 }, async (t) => {
+  const skip = chromiumSkipReason();
+  if (skip) { t.skip(skip); return; }
+  const cloud = await startCloud({ t });
+  const token = readFileSync(join(cloud.dataDir, 'pki', 'admin.token'), 'utf8').trim();
+  const N = 5_000;
+  const name = (i: number) => `scale-${String(i).padStart(4, '0')}`;
+  const created = Date.now();
+  for (let i = 0; i < N; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, N - i) }, async (_, j) => {
+      const r = await cloud.kube.request('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: name(i + j) } });
+      if (r.status !== 201) throw new Error(`create ${name(i + j)}: ${r.status} ${r.text}`);
+    }));
+  }
+  t.diagnostic(`created ${N} nodes in ${Date.now() - created} ms`);
+
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const opened = Date.now();
+  await page.goto(`${cloud.apiUrl}/dashboard/#token=${encodeURIComponent(token)}`);
+  await page.getByText(`${N} shown · ${N} nodes`).waitFor({ timeout: 60_000 });
+  t.diagnostic(`fleet of ${N} listed in ${Date.now() - opened} ms`);
+  const rendered = await page.locator('.vrow').count();
+  assert.ok(rendered > 5 && rendered < 80, `rendered rows: ${rendered}`);
+  // Scrolling to the end renders the last nodes (and still only a window of rows).
+  await page.locator('.vlist').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.locator('.vrow', { hasText: name(N - 1) }).waitFor();
+  assert.ok((await page.locator('.vrow').count()) < 80);
+  // Keyboard: focus a row's link and move with the arrow keys.
+  await page.locator('.vrow a.name', { hasText: name(N - 1) }).focus();
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.locator(':focus').textContent(), name(N - 2));
+  await page.getByLabel('Search').fill('scale-4321');
+  await page.getByText(`1 shown · ${N} nodes`).waitFor();
+  assert.equal(await page.locator('.vrow').count(), 1);
+});
