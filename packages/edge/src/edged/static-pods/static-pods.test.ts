@@ -48,12 +48,13 @@ describe('createStaticPodSource', () => {
       let changes = 0;
       const src = createStaticPodSource({ dir, nodeName: 'n1', log: silentLogger(), checkMs: 60_000, onChange: () => changes++ });
       const running = src.start(ac.signal);
-      await new Promise((r) => setTimeout(r, 50));
+      const until0 = Date.now() + 5000;
+      while (changes === 0 && Date.now() < until0) await new Promise((r) => setTimeout(r, 20));
       assert.deepEqual(src.pods().map((p) => p.metadata.name), ['a-n1']);
       assert.equal(changes, 1);
       writeFileSync(join(dir, 'b.json'), JSON.stringify({ kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [{ name: 'c', image: 'i:1' }] } }));
       const until = Date.now() + 5000;
-      while (src.pods().length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      while (changes < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       assert.deepEqual(src.pods().map((p) => p.metadata.name).sort(), ['a-n1', 'b-n1']);
       assert.equal(changes, 2);
       ac.abort();
