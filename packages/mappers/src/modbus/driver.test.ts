@@ -100,10 +100,20 @@ test('modbus driver: reads fail while the device is down and work again after in
   await sim.close();
   await assert.rejects(driver.read(p), /modbus 127\.0\.0\.1:\d+: /);
   assert.equal(await driver.health(), 'offline');
+  await assert.rejects(driver.read(p), /connect failed: connect ECONNREFUSED/);
   await assert.rejects(driver.init(AbortSignal.timeout(5000)), /connect failed/);
   await sim.restart();
   sim.holding[0] = 43;
   await driver.init(AbortSignal.timeout(5000));
   assert.equal(await driver.read(p), 43);
   assert.equal(await driver.health(), 'ok');
+  // Without init(): the next read after the device comes back dials again by itself.
+  await sim.close();
+  await assert.rejects(driver.read(p));
+  await sim.restart();
+  sim.holding[0] = 44;
+  assert.equal(await driver.read(p), 44);
+  // After stop() nothing dials.
+  await driver.stop();
+  await assert.rejects(driver.read(p), /not connected/);
 });

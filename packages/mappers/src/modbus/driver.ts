@@ -13,13 +13,16 @@ type ModbusRTU = InstanceType<typeof ModbusRTU>;
 /**
  * Modbus TCP driver (issue 5). One TCP connection per device; requests are serialised like KubeEdge's
  * driver does with its deviceMutex, so one slow device cannot interleave frames. A dropped connection
- * makes the next read throw; the SDK then calls stop() and init() with backoff, and init() dials anew.
+ * makes the read in flight throw; the next request dials again (so every collect cycle is a retry), and
+ * init() after stop() dials anew as well.
  */
 export class ModbusDriver implements Driver {
   private readonly config: ModbusProtocolConfig;
   private readonly visitors = new Map<string, ModbusVisitorConfig>();
   private client: ModbusRTU | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** True until init() and again after stop(): no re-dialing then. */
+  private stopped = true;
 
   constructor(private readonly device: DeviceSpec, private readonly log: Logger) {
     // Bad config throws here, naming the field, before any connection is attempted.
@@ -28,8 +31,13 @@ export class ModbusDriver implements Driver {
   }
 
   async init(signal: AbortSignal): Promise<void> {
-    await this.stop();
+    await this.closeClient();
     signal.throwIfAborted();
+    this.stopped = false;
+    await this.dial(signal);
+  }
+
+  private async dial(signal: AbortSignal): Promise<void> {
     const client = new ModbusRTU();
     // An unhandled 'error' on the socket would crash the process; the next request reports it instead.
     client.on('error', (err: unknown) => this.log.debug({ err }, 'modbus socket error'));
@@ -84,6 +92,11 @@ export class ModbusDriver implements Driver {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.closeClient();
+  }
+
+  private async closeClient(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
@@ -116,11 +129,15 @@ export class ModbusDriver implements Driver {
   /** Runs one request at a time on the current connection. */
   private serial<T>(fn: (c: ModbusRTU) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      const c = this.client;
-      if (!c || !c.isOpen) {
-        throw new ApiError('ServiceUnavailable', `modbus ${this.config.ip}:${this.config.port}: not connected`);
-      }
       try {
+        if ((!this.client || !this.client.isOpen) && !this.stopped) {
+          // The device dropped the connection: dial again here, so each collect cycle is one retry
+          // even when the SDK keeps reading instead of calling init() again.
+          await this.closeClient();
+          await this.dial(AbortSignal.timeout(this.config.timeoutMs * 2));
+        }
+        const c = this.client;
+        if (!c || !c.isOpen) throw new ApiError('ServiceUnavailable', `modbus ${this.config.ip}:${this.config.port}: not connected`);
         return await fn(c);
       } catch (err) {
         if ((err as { isApiError?: boolean }).isApiError) throw err;

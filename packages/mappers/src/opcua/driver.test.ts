@@ -85,6 +85,8 @@ test('opcua driver against a node-opcua server', async (t) => {
     const bad = new OpcuaDriver(device({ url: sim.url, userName: 'operator', password: 'wrong' }), log, { pkiDir: join(dir, 'client-pki') });
     await assert.rejects(bad.init(AbortSignal.timeout(20_000)), /session for user operator failed/);
     assert.equal(await bad.health(), 'offline');
+    await assert.rejects(bad.read(counter), /session for user operator failed/);
+    await bad.stop();
     await assert.rejects(bad.read(counter), /not connected/);
   });
 });

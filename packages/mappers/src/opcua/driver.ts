@@ -25,7 +25,7 @@ export interface OpcuaDriverOptions {
 /**
  * OPC UA driver (issue 5): one client + session per device; read and write by nodeId, optional
  * monitored-item subscriptions. Writes look up the node's built-in DataType once and convert the
- * twin's string to it. Connection loss surfaces as failing reads; the SDK then stop()s and init()s.
+ * twin's string to it. Connection loss fails the request in flight; the next one opens a new session.
  */
 export class OpcuaDriver implements Driver {
   private readonly config: OpcuaProtocolConfig;
@@ -35,6 +35,9 @@ export class OpcuaDriver implements Driver {
   private session: ClientSession | undefined;
   private subscription: Promise<ClientSubscription> | undefined;
   private lost = false;
+  /** True until init() and again after stop(): no reconnecting then. */
+  private stopped = true;
+  private reconnecting: Promise<void> | undefined;
 
   constructor(private readonly device: DeviceSpec, private readonly log: Logger, private readonly options: OpcuaDriverOptions = {}) {
     this.config = parseProtocolConfig(device.protocol?.configData);
@@ -42,7 +45,12 @@ export class OpcuaDriver implements Driver {
   }
 
   async init(signal: AbortSignal): Promise<void> {
-    await this.stop();
+    await this.close();
+    this.stopped = false;
+    await this.connect(signal);
+  }
+
+  private async connect(signal: AbortSignal): Promise<void> {
     const ua = await loadOpcua();
     signal.throwIfAborted();
     const pkiDir = this.options.pkiDir ?? process.env['KEDGE_OPCUA_PKI_DIR'] ?? join(tmpdir(), 'kedge-opcua-pki');
@@ -138,6 +146,11 @@ export class OpcuaDriver implements Driver {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.close();
+  }
+
+  private async close(): Promise<void> {
     const { client, session, subscription } = this;
     this.client = undefined;
     this.session = undefined;
@@ -150,6 +163,14 @@ export class OpcuaDriver implements Driver {
 
   private async ready(): Promise<{ ua: Opcua; session: ClientSession }> {
     const ua = await loadOpcua();
+    if ((!this.session || this.lost) && !this.stopped) {
+      // The server went away: open a new session here (one attempt per request, shared by concurrent
+      // ones), so each collect cycle is a retry even when the SDK does not call init() again.
+      this.reconnecting ??= this.close()
+        .then(() => this.connect(AbortSignal.timeout(this.config.timeoutMs * 2)))
+        .finally(() => { this.reconnecting = undefined; });
+      await this.reconnecting;
+    }
     if (!this.session || this.lost) throw new ApiError('ServiceUnavailable', `opcua ${this.config.url}: not connected`);
     return { ua, session: this.session };
   }
