@@ -9,6 +9,7 @@ import { gettokenCommand } from './commands/gettoken.js';
 import { joinCommand } from './commands/join.js';
 import { edgeCommand } from './commands/edge.js';
 import { imagesCommand } from './commands/images.js';
+import { ctlCommand } from './commands/ctl.js';
 import { resetCommand } from './commands/reset.js';
 
 /** The `kedge` command tree. Parse errors surface as CommanderErrors (exitOverride) for main to map. */
@@ -36,6 +37,6 @@ Examples:
 
 Run 'kedge <command> --help' for a command's flags.`);
   // addCommand (unlike .command()) does not inherit exitOverride and output settings by itself.
-  for (const cmd of [serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), imagesCommand(io), resetCommand(io), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
+  for (const cmd of [serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), imagesCommand(io), ctlCommand(io), resetCommand(io), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
   return program;
 }

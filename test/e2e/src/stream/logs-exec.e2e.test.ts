@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { freePorts, startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
+import { freePorts, runKedge, startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
 import { kubectlFor, type Kubectl } from '../harness/kubectl.js';
 import { waitFor } from '../harness/wait.js';
 import { waitNodeReady } from '../edge/fixtures.js';
@@ -125,6 +125,30 @@ test('kubectl exec: output, exit code 3 propagated, stdin piped with -i', { skip
   const missing = await kubectl(['exec', 'talker', '-c', 'nope', '--', 'true']);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /container nope is not valid for pod talker/);
+});
+
+test('kedge ctl get pods / logs / exec work on the edge with the cloud gone', { skip, timeout: 90_000 }, async () => {
+  const config = join(edge.dataDir, 'edge.yaml');
+  await cloud.kill();
+  try {
+    const pods = await runKedge(['ctl', 'get', 'pods', '-o', 'wide', '--metaserver', edge.metaUrl]);
+    assert.equal(pods.code, 0, pods.err);
+    assert.match(pods.out, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\n/);
+    assert.match(pods.out, new RegExp(`\ntalker\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+\\S+\\s+${NODE}\\n`));
+    const logs = await runKedge(['ctl', 'logs', 'talker', '--tail', '2', '--config', config]);
+    assert.equal(logs.code, 0, logs.err);
+    // The -f test above added the last line.
+    assert.equal(logs.out, 'oops\nfresh news\n');
+    const exec = await runKedge(['ctl', 'exec', 'talker', '--config', config, '--', 'sh', '-c', 'echo inside; exit 4']);
+    assert.equal(exec.code, 4, exec.err);
+    assert.equal(exec.out, 'inside\n');
+    assert.match(exec.err, /command terminated with exit code 4/);
+    const bad = await runKedge(['ctl', 'logs', 'nosuchpod', '--config', config]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /pod "nosuchpod" has no containers on this node/);
+  } finally {
+    await cloud.start();
+  }
 });
 
 test('without a tunnel (edge stopped) logs and exec fail with a clear message', { skip, timeout: 60_000 }, async () => {
