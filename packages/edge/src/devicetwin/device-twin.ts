@@ -233,6 +233,7 @@ export function createDeviceTwin(opts: DeviceTwinOptions): DeviceTwin {
         const r: Record<string, unknown> = {};
         if (e.actual !== undefined && row.actual) r.actual = { value: row.actual.value, metadata: { timestamp: t } };
         if (e.expected !== undefined && row.expected) r.expected = { value: row.expected.value, metadata: row.expected.metadata };
+        if (Object.keys(r).length > 0 && row.attrType) r.metadata = { type: row.attrType };
         if (Object.keys(r).length > 0) report[k] = r;
       }
       for (const [k, v] of Object.entries(observed)) report[k] = { ...(report[k] as object | undefined), expected: v };

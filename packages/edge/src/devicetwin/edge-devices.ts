@@ -14,6 +14,8 @@ import { createDeviceTwin, type DeviceTwin } from './device-twin.js';
  * cache: telemetry bursts while offline then never contend with MetaManager's writes, and the file can
  * be removed to reset device state without losing the pod cache.
  */
+const SPOOL_QUEUE_SHARE = 512;
+
 export interface EdgeDevices {
   twin: DeviceTwin;
   modules: Module[];
@@ -23,7 +25,8 @@ export interface EdgeDevices {
 export interface EdgeDevicesOptions {
   cfg: Pick<EdgeConfig, 'dataDir' | 'eventBus' | 'deviceTwin'>;
   store: MetaStore;
-  link: EdgeLink;
+  /** EdgeHub; its `stats().queued` paces spool replays so its bounded queue never overflows. */
+  link: EdgeLink & { stats?: () => { queued: number } };
   meta: Pick<MetaManager, 'onObject'>;
   nodeName: string;
   log: Logger;
@@ -35,7 +38,10 @@ export function createEdgeDevices(o: EdgeDevicesOptions): EdgeDevices {
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    const spool = openSpool({ db, link: o.link, budgetBytes: o.cfg.deviceTwin.spoolBytes, defaultPolicy: o.cfg.deviceTwin.spoolPolicy, log: o.log });
+    const stats = o.link.stats?.bind(o.link);
+    // Half of EdgeHub's default queue (1024, drop-oldest when full), leaving the rest to pod and node status.
+    const room = stats ? () => SPOOL_QUEUE_SHARE - stats().queued : undefined;
+    const spool = openSpool({ db, link: o.link, budgetBytes: o.cfg.deviceTwin.spoolBytes, defaultPolicy: o.cfg.deviceTwin.spoolPolicy, log: o.log, ...(room ? { room } : {}) });
     const twin = createDeviceTwin({ db, store: o.store, link: o.link, spool, nodeName: o.nodeName, log: o.log });
     o.meta.onObject((op, edgeType, obj) => twin.onObject(op, edgeType, obj));
     const eb = o.cfg.eventBus;
@@ -45,7 +51,14 @@ export function createEdgeDevices(o: EdgeDevicesOptions): EdgeDevices {
       // A taken 1883 (another broker, another edge on this host) must not take pods and DMI down with it.
       onListenError: (err) => o.out(err.message),
     });
-    return { twin, modules: [twin, bus], close: () => db.close() };
+    return {
+      twin,
+      modules: [twin, bus],
+      close: () => {
+        spool.close();
+        db.close();
+      },
+    };
   } catch (err) {
     db.close();
     throw err;

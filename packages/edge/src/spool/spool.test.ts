@@ -96,6 +96,28 @@ describe('spool', () => {
     db.close();
   });
 
+  it('a replay is paced by the link\'s room, so a bounded queue in front of the socket never overflows', async () => {
+    const link = new FakeEdgeLink();
+    let queued = 0; // what the link holds and has not written yet
+    const db = new Database(path.join(dir, `s${n++}.db`));
+    const spool = openSpool({ db, link, budgetBytes: 1 << 20, defaultPolicy: 'drop-oldest', log: silentLogger(), room: () => 50 - queued, retryMs: 5 });
+    link.onSend = () => {
+      queued++;
+      assert.ok(queued <= 50, 'never more than the room');
+    };
+    link.setConnected(false);
+    for (let i = 0; i < 300; i++) spool.put('default/t1', reading(i));
+    link.setConnected(true);
+    assert.equal(link.sent.length, 50);
+    for (let i = 0; i < 200 && spool.stats().buffered > 0; i++) {
+      queued = 0; // the socket drained
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.deepEqual(link.sent.map(seqOf), Array.from({ length: 300 }, (_, i) => i));
+    spool.close();
+    db.close();
+  });
+
   it('a restart keeps the spooled messages and the drop counts', () => {
     const file = path.join(dir, `s${n++}.db`);
     const link = new FakeEdgeLink();

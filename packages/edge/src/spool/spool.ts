@@ -32,6 +32,8 @@ export interface Spool {
   flush(): number;
   stats(): SpoolStats;
   deviceStats(device: string): DeviceSpoolStats;
+  /** Stops the retry timer; the database belongs to the caller. */
+  close(): void;
 }
 
 export interface SpoolOptions {
@@ -40,6 +42,13 @@ export interface SpoolOptions {
   budgetBytes: number;
   defaultPolicy: SpoolPolicy;
   log: Logger;
+  /**
+   * How many more messages the link can queue right now. EdgeHub's own queue drops its oldest when full,
+   * so a replay of thousands must not be poured into it at once; what does not fit waits here. Default: no limit.
+   */
+  room?: () => number;
+  /** Retry period while the link is up but has no room. Default 100 ms. */
+  retryMs?: number;
 }
 
 const SCHEMA = `
@@ -57,6 +66,9 @@ const BATCH = 256;
 
 export function openSpool(opts: SpoolOptions): Spool {
   const { db, link, budgetBytes, defaultPolicy } = opts;
+  const room = opts.room ?? (() => Number.POSITIVE_INFINITY);
+  const retryMs = opts.retryMs ?? 100;
+  let retry: NodeJS.Timeout | undefined;
   const log = opts.log.child({ module: 'spool' });
   db.exec(SCHEMA);
   const st = {
@@ -136,10 +148,11 @@ export function openSpool(opts: SpoolOptions): Spool {
     if (flushing) return 0;
     flushing = true;
     let moved = 0;
+    let left = room();
     try {
       let after = 0;
-      for (;;) {
-        const rows = st.batch.all(after, BATCH);
+      while (left > 0) {
+        const rows = st.batch.all(after, Math.min(BATCH, left));
         if (rows.length === 0) break;
         let lastSent = -1;
         const sent: typeof rows = [];
@@ -152,6 +165,7 @@ export function openSpool(opts: SpoolOptions): Spool {
             log.warn({ seq: r.seq, device: r.device }, 'unreadable spooled message skipped');
           }
           if (msg && !link.send(msg)) break;
+          left--;
           lastSent = r.seq;
           sent.push(r);
         }
@@ -167,6 +181,18 @@ export function openSpool(opts: SpoolOptions): Spool {
       flushing = false;
     }
     if (moved > 0) log.debug({ moved, left: total.buffered }, 'spool replayed');
+    // Link up but full: come back when it has drained a little.
+    if (total.buffered > 0 && link.isConnected() && !retry) {
+      retry = setTimeout(() => {
+        retry = undefined;
+        try {
+          flush();
+        } catch (err) {
+          log.warn({ err }, 'spool replay failed; retried on the next reconnect or put');
+        }
+      }, retryMs);
+      retry.unref();
+    }
     return moved;
   }
 
@@ -179,7 +205,7 @@ export function openSpool(opts: SpoolOptions): Spool {
   return {
     put(device, msg, policy = defaultPolicy) {
       // Straight through only when nothing older waits, so order is kept.
-      if (total.buffered === 0 && link.isConnected() && link.send(msg)) return 'sent';
+      if (total.buffered === 0 && link.isConnected() && room() > 0 && link.send(msg)) return 'sent';
       const text = JSON.stringify(msg);
       const res = keep(device, text, Buffer.byteLength(text), policy);
       if (res === 'dropped') log.debug({ device, policy }, 'spool full; message dropped');
@@ -195,6 +221,10 @@ export function openSpool(opts: SpoolOptions): Spool {
     deviceStats(device) {
       const e = per.get(device);
       return e ? { ...e } : { buffered: 0, bufferedBytes: 0, dropped: 0 };
+    },
+    close() {
+      clearTimeout(retry);
+      retry = undefined;
     },
   };
 }
