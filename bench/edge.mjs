@@ -60,7 +60,9 @@ let edge;
 const result = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: round(os.totalmem() / 2 ** 30), node: process.version }, pods: PODS };
 try {
   edge = await startEdge({ cloud, name: NODE });
-  await waitFor(() => /edged running pods on/.test(edge.stdout()), { timeoutMs: 60_000, message: 'edged up' });
+  await waitFor(() => /edged running pods on/.test(edge.stdout()), { timeoutMs: 60_000, message: 'edged up' }).catch((err) => {
+    throw new Error(`${err.message}\nedge stdout: ${edge.stdout()}\nedge stderr: ${edge.stderrTail(2000)}`);
+  });
   await waitFor(async () => (await cloud.kube.get(`/api/v1/nodes/${NODE}`)).json?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'), { timeoutMs: 30_000, message: 'node Ready' });
   await sleep(5_000);
   let pid = edgePid(edge.dataDir);
