@@ -62,7 +62,7 @@ export function createCloudStream(o: CloudStreamOptions): CloudStream {
 
   return {
     podStreamer: {
-      logs: (pod, opts, res, signal) => logsOverTunnel(tunnelFor(pod.nodeName), pod, opts, res, signal),
+      logs: async (pod, opts, res, signal) => logsOverTunnel(tunnelFor(pod.nodeName), pod, opts, res, signal),
       exec: async (pod, opts, req, socket, head) => execOverTunnel(tunnelFor(pod.nodeName), pod, opts, req, socket, head, log),
     },
     handleTunnel: (revocations) => (req, socket, head) => {
