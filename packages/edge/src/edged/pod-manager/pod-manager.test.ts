@@ -72,7 +72,8 @@ interface Harness {
   last(p: KubeObject): V1PodStatus | undefined;
 }
 
-function harness(): Harness {
+// Backoff well above one sync pass even on a loaded machine, so each CrashLoopBackOff window is observed.
+function harness(initialBackoffMs = 1000): Harness {
   const reports = new Map<string, V1PodStatus[]>();
   const pm = createPodManager({
     cri,
@@ -81,7 +82,7 @@ function harness(): Harness {
     podLogDir: join(dir, 'pods'),
     sandboxImage: DEFAULT_PAUSE_IMAGE,
     hostIP: HOST_IP,
-    backoff: { initialMs: 1000, maxMs: 5000 },
+    backoff: { initialMs: initialBackoffMs, maxMs: 8 * initialBackoffMs },
     pullTimeoutMs: 10_000,
     report: (p, s) => {
       const uid = p.metadata.uid!;
@@ -163,7 +164,7 @@ test('a hostNetwork busybox pod runs, is adopted by a new manager without duplic
 
 test('a container exiting 1 under restartPolicy Always restarts with growing restartCount and CrashLoopBackOff in between', { skip, timeout: 90_000 }, async () => {
   const p = pod('crasher', { command: ['sh', '-c', 'echo crash; exit 1'] });
-  const h = harness();
+  const h = harness(2000);
   const s = await syncUntil(h, [p], p, 'restartCount 3', (st) => st.containerStatuses[0]!.restartCount >= 3, 40_000);
   assert.equal(s.phase, 'Running');
   const seen = h.reports.get(p.metadata.uid!)!.map((st) => st.containerStatuses[0]!);
@@ -176,7 +177,7 @@ test('a container exiting 1 under restartPolicy Always restarts with growing res
   const counts = seen.map((c) => c.restartCount);
   assert.deepEqual(counts, [...counts].sort((a, b) => a - b));
   const messages = crashLoop.map((c) => ('waiting' in c.state ? c.state.waiting.message : ''));
-  assert.ok(messages.some((m) => m?.startsWith('back-off 1s ')) && messages.some((m) => m?.startsWith('back-off 2s ')), messages.join('\n'));
+  assert.ok(messages.some((m) => m?.startsWith('back-off 2s ')) && messages.some((m) => m?.startsWith('back-off 4s ')), messages.join('\n'));
   // Only the newest dead container is kept next to the current one.
   assert.ok((await runtimeOf(p.metadata.uid!)).containers.length <= 2);
   await h.pm.sync([]);
