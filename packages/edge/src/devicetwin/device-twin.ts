@@ -7,7 +7,8 @@ import type { Spool, SpoolPolicy, SpoolStats } from '../spool/index.js';
 import { handleBusMessage } from './bus-handlers.js';
 import { deviceTopic } from './topics.js';
 import { openTwinStore, type DeviceRow, type TwinRow } from './twin-store.js';
-import { deltaOf, desiredUpdate, edgeUpdate, emptyTwin, msgTwin, msgTwins, syncUpdate, TwinError } from './twin-rules.js';
+import { modelName, syncDeviceRows } from './cloud-sync.js';
+import { deltaOf, edgeUpdate, msgTwin, msgTwins, syncUpdate, TwinError } from './twin-rules.js';
 import type { DeviceChange, DeviceTwinApi, TwinReport, TwinResult } from './types.js';
 
 /** KubeEdge's message sources for what DeviceTwin and the EventBus send upstream. */
@@ -62,27 +63,6 @@ export interface TwinCore {
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-interface SpecProperty {
-  name: string;
-  desired?: string;
-}
-
-function specProperties(device: KubeObject): SpecProperty[] {
-  const props = (device.spec as { properties?: unknown } | undefined)?.properties;
-  if (!Array.isArray(props)) return [];
-  const out: SpecProperty[] = [];
-  for (const p of props) {
-    if (!isObj(p) || typeof p.name !== 'string') continue;
-    out.push({ name: p.name, desired: isObj(p.desired) ? str(p.desired.value) : undefined });
-  }
-  return out;
-}
-
-const modelName = (device: KubeObject): string | undefined => {
-  const ref = (device.spec as { deviceModelRef?: { name?: unknown } } | undefined)?.deviceModelRef;
-  return typeof ref?.name === 'string' ? ref.name : undefined;
-};
-
 export function createDeviceTwin(opts: DeviceTwinOptions): DeviceTwin {
   const { store, link, spool, nodeName } = opts;
   const log = opts.log.child({ module: 'devicetwin' });
@@ -133,34 +113,7 @@ export function createDeviceTwin(opts: DeviceTwinOptions): DeviceTwin {
     publish(deviceTopic(ns, name, 'twin/update/delta'), { event_id: eventId(), timestamp: now(), twin: msgTwins(twins), delta });
   }
 
-  /** Device object → device row and twins; returns whether a desired value changed. */
-  function syncDevice(d: KubeObject): boolean {
-    const ns = d.metadata.namespace ?? 'default';
-    const name = d.metadata.name ?? '';
-    const id = idOf(ns, name);
-    const model = modelOf(d);
-    const types = new Map<string, string>();
-    const mprops = (model?.spec as { properties?: unknown } | undefined)?.properties;
-    if (Array.isArray(mprops)) for (const p of mprops) if (isObj(p) && typeof p.name === 'string' && typeof p.type === 'string') types.set(p.name, p.type);
-    let desiredChanged = false;
-    db.transaction(() => {
-      db.upsertDevice(id, name, d.metadata.annotations?.['kubeedge.io/description'] ?? '');
-      const twins = db.twins(id);
-      const wanted = new Set<string>();
-      for (const p of specProperties(d)) {
-        wanted.add(p.name);
-        const cur = twins.get(p.name) ?? { ...emptyTwin(p.name), attrType: types.get(p.name) ?? '' };
-        const next = desiredUpdate(cur, p.desired, now());
-        if (next && twins.has(p.name)) desiredChanged = true;
-        const row = next ?? cur;
-        if (types.has(p.name)) row.attrType = types.get(p.name) ?? row.attrType;
-        if (next || !twins.has(p.name) || row.attrType !== twins.get(p.name)?.attrType) db.putTwin(id, row);
-      }
-      // The Device spec is the truth for which properties exist.
-      for (const k of twins.keys()) if (!wanted.has(k)) db.deleteTwin(id, k);
-    });
-    return desiredChanged;
-  }
+  const syncDevice = (d: KubeObject): boolean => syncDeviceRows(db, d, modelOf(d), now());
 
   function onObject(op: ObjectOp, edgeType: string, obj: KubeObject): void {
     if (edgeType === 'devicemodel') {
