@@ -11,6 +11,7 @@ import { edgeCommand } from './commands/edge.js';
 import { imagesCommand } from './commands/images.js';
 import { ctlCommand } from './commands/ctl.js';
 import { resetCommand } from './commands/reset.js';
+import { upCommand } from './commands/up.js';
 
 /** The `kedge` command tree. Parse errors surface as CommanderErrors (exitOverride) for main to map. */
 export function createProgram(io: CliIO, onForce: (why: string) => void): Command {
@@ -26,6 +27,7 @@ export function createProgram(io: CliIO, onForce: (why: string) => void): Comman
     })
     .addHelpText('after', `
 Examples:
+  kedge up                          # a whole local edge cluster: control plane, edge node, demo device, dashboard
   kedge server                      # API on https://127.0.0.1:6443, CloudHub on :10000, joins on :10002, state in ./data
   kedge server --port 0 --cloudhub-port 0 --certserver-port 0 --storage memory
   kedge gettoken                    # join token for edge nodes
@@ -37,6 +39,6 @@ Examples:
 
 Run 'kedge <command> --help' for a command's flags.`);
   // addCommand (unlike .command()) does not inherit exitOverride and output settings by itself.
-  for (const cmd of [serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), imagesCommand(io), ctlCommand(io), resetCommand(io), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
+  for (const cmd of [upCommand(io, onForce), serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), imagesCommand(io), ctlCommand(io), resetCommand(io), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
   return program;
 }

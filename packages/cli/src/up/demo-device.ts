@@ -33,7 +33,7 @@ export function demoDevice(nodeName: string, namespace = 'default'): KubeObject 
       protocol: { protocolName: 'virtual', configData: {} },
       properties: [
         { name: 'temperature', visitors: visitors({ kind: 'sine', min: 18, max: 26, periodSeconds: 60 }), collectCycle: 1000, reportCycle: 2000, reportToCloud: true },
-        { name: 'setpoint', desired: { value: '21' }, visitors: visitors({ kind: 'constant' }), collectCycle: 1000, reportCycle: 2000, reportToCloud: true },
+        { name: 'setpoint', desired: { value: '21' }, visitors: visitors({ kind: 'counter', min: 21, max: 21, step: 0 }), collectCycle: 1000, reportCycle: 2000, reportToCloud: true },
       ],
       stateReport: { reportToCloud: true, reportCycle: 5000 },
     },
