@@ -10,6 +10,7 @@ import { parsePort } from './cloud.js';
 
 export interface EdgeRunFlags {
   metaserverPort?: number;
+  eventbusPort?: number;
   logLevel?: (typeof edgeLogLevels)[number];
   logFormat?: 'json' | 'pretty';
 }
@@ -18,6 +19,7 @@ export interface EdgeRunFlags {
 export function addEdgeRunOptions(cmd: Command): Command {
   return cmd
     .option('--metaserver-port <n>', 'port of the local MetaServer on 127.0.0.1, 0 for any free port (default 10550)', parsePort)
+    .option('--eventbus-port <n>', 'port of the embedded MQTT broker on 127.0.0.1, 0 for any free port (default 1883)', parsePort)
     .addOption(new Option('--log-level <level>', 'minimum log level (default info)').choices(edgeLogLevels))
     .addOption(new Option('--log-format <format>', 'log format on stderr (default pretty on a terminal, else json)').choices(['json', 'pretty']));
 }
@@ -25,6 +27,7 @@ export function addEdgeRunOptions(cmd: Command): Command {
 export function edgeRunOverrides(f: EdgeRunFlags, io: CliIO): EdgeConfigOverrides {
   return {
     metaServer: { port: f.metaserverPort },
+    eventBus: { port: f.eventbusPort },
     log: { level: f.logLevel, pretty: f.logFormat === undefined ? (io.stderrIsTTY ? true : undefined) : f.logFormat === 'pretty' },
   };
 }
