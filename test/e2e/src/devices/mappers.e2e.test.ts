@@ -9,7 +9,7 @@ import { startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-li
 import { kubectlFor, kubectlSkipReason, type Kubectl } from '../harness/kubectl.js';
 import { waitFor } from '../harness/wait.js';
 import { waitNodeReady } from '../edge/fixtures.js';
-import { exampleManifest, startMapper, waitTwin, type MapperProc } from './fixtures.js';
+import { exampleManifest, startMapper, waitTwin, type MapperProc } from './mapper-fixtures.js';
 
 // Issue 5 "Tests": a Device created with kubectl → `kedge mapper modbus|opcua` reads a real device
 // server on loopback (modbus-serial ServerTCP, node-opcua OPCUAServer) → values appear in
@@ -73,22 +73,22 @@ test('modbus: kubectl-created device is read by kedge mapper modbus; a desired v
   }));
 
   const dev = 'modbus-thermostat';
-  await waitTwin(kubectl, NS, dev, 'temperature', (t) => t.reported?.value === '21.5', 'temperature reported 21.5', diag(mapper));
-  await waitTwin(kubectl, NS, dev, 'power', (t) => t.reported?.value === '1500.5', 'power reported 1500.5', diag(mapper));
-  await waitTwin(kubectl, NS, dev, 'heater', (t) => t.reported?.value === 'true', 'heater reported true', diag(mapper));
-  await waitTwin(kubectl, NS, dev, 'alarm', (t) => t.reported?.value === 'false', 'alarm reported false', diag(mapper));
+  await waitTwin(kubectl, NS, dev, 'temperature', (t) => t.reported?.value === '21.5', 'temperature reported 21.5', mapper, diag(mapper));
+  await waitTwin(kubectl, NS, dev, 'power', (t) => t.reported?.value === '1500.5', 'power reported 1500.5', mapper, diag(mapper));
+  await waitTwin(kubectl, NS, dev, 'heater', (t) => t.reported?.value === 'true', 'heater reported true', mapper, diag(mapper));
+  await waitTwin(kubectl, NS, dev, 'alarm', (t) => t.reported?.value === 'false', 'alarm reported false', mapper, diag(mapper));
   // The YAML's desired setpoint (21) is written on registration.
   await waitFor(() => sim.holding[1] === 21, { timeoutMs: 30_000, message: `setpoint register = 21 (is ${sim.holding[1]})` });
 
   // A device-side change shows up in the status.
   sim.input[0] = 230;
-  await waitTwin(kubectl, NS, dev, 'temperature', (t) => t.reported?.value === '23', 'temperature reported 23', diag(mapper));
+  await waitTwin(kubectl, NS, dev, 'temperature', (t) => t.reported?.value === '23', 'temperature reported 23', mapper, diag(mapper));
 
   const patch = JSON.stringify([{ op: 'replace', path: '/spec/properties/1/desired/value', value: '25' }]);
   const r = await kubectl(['patch', 'device', dev, '-n', NS, '--type=json', '-p', patch]);
   assert.equal(r.code, 0, `kubectl patch: ${r.stderr}`);
   await waitFor(() => sim.holding[1] === 25, { timeoutMs: 30_000, message: `setpoint register = 25 (is ${sim.holding[1]})` });
-  const twin = await waitTwin(kubectl, NS, dev, 'setpoint', (t) => t.observedDesired?.value === '25' && t.reported?.value === '25', 'setpoint observedDesired and reported 25', diag(mapper));
+  const twin = await waitTwin(kubectl, NS, dev, 'setpoint', (t) => t.observedDesired?.value === '25' && t.reported?.value === '25', 'setpoint observedDesired and reported 25', mapper, diag(mapper));
   assert.equal(twin.reported?.value, '25');
 
   const yaml = await kubectl(['get', 'device', dev, '-n', NS, '-o', 'yaml']);
@@ -112,17 +112,17 @@ test('opcua: kubectl-created device is read by kedge mapper opcua; a desired val
   }));
 
   const dev = 'opcua-boiler';
-  await waitTwin(kubectl, NS, dev, 'counter', (t) => t.reported?.value === '7', 'counter reported 7', diag(mapper), 90_000);
+  await waitTwin(kubectl, NS, dev, 'counter', (t) => t.reported?.value === '7', 'counter reported 7', mapper, diag(mapper), 90_000);
   // The YAML's desired temperature (22.5) is written to the node.
   await waitFor(() => sim.values.temperature === 22.5, { timeoutMs: 30_000, message: `Temperature node = 22.5 (is ${sim.values.temperature})` });
-  await waitTwin(kubectl, NS, dev, 'temperature', (t) => t.reported?.value === '22.5', 'temperature reported 22.5', diag(mapper));
+  await waitTwin(kubectl, NS, dev, 'temperature', (t) => t.reported?.value === '22.5', 'temperature reported 22.5', mapper, diag(mapper));
 
   sim.values.counter = 8;
-  await waitTwin(kubectl, NS, dev, 'counter', (t) => t.reported?.value === '8', 'counter reported 8', diag(mapper));
+  await waitTwin(kubectl, NS, dev, 'counter', (t) => t.reported?.value === '8', 'counter reported 8', mapper, diag(mapper));
 
   const patch = JSON.stringify([{ op: 'replace', path: '/spec/properties/0/desired/value', value: '30.5' }]);
   const r = await kubectl(['patch', 'device', dev, '-n', NS, '--type=json', '-p', patch]);
   assert.equal(r.code, 0, `kubectl patch: ${r.stderr}`);
   await waitFor(() => sim.values.temperature === 30.5, { timeoutMs: 30_000, message: `Temperature node = 30.5 (is ${sim.values.temperature})` });
-  await waitTwin(kubectl, NS, dev, 'temperature', (t) => t.observedDesired?.value === '30.5' && t.reported?.value === '30.5', 'temperature observedDesired and reported 30.5', diag(mapper));
+  await waitTwin(kubectl, NS, dev, 'temperature', (t) => t.observedDesired?.value === '30.5' && t.reported?.value === '30.5', 'temperature observedDesired and reported 30.5', mapper, diag(mapper));
 });

@@ -51,15 +51,22 @@ export async function deviceTwins(kubectl: Kubectl, ns: string, name: string): P
   return (JSON.parse(r.stdout).status?.twins ?? []) as Twin[];
 }
 
-/** Waits until `pred` holds for the device's twin of `property` (as kubectl shows it). */
-export async function waitTwin(kubectl: Kubectl, ns: string, name: string, property: string, pred: (t: Twin) => boolean, what: string, diag: () => string, timeoutMs = 60_000): Promise<Twin> {
+/** Waits until `pred` holds for the device's twin of `property` (as kubectl shows it); fails at once if the mapper exits. */
+export async function waitTwin(kubectl: Kubectl, ns: string, name: string, property: string, pred: (t: Twin) => boolean, what: string, mapper: MapperProc, diag: () => string, timeoutMs = 60_000): Promise<Twin> {
   let last: Twin | undefined;
+  let done = false;
+  const exited = mapper.proc.exit.then((code) => {
+    if (!done) throw new Error(`kedge mapper exited with ${code} while waiting for ${what}`);
+    return undefined as never;
+  });
   try {
-    return await waitFor(async () => {
+    return await Promise.race([waitFor(async () => {
       last = (await deviceTwins(kubectl, ns, name)).find((t) => t.propertyName === property);
       return last && pred(last) ? last : undefined;
-    }, { timeoutMs, message: what });
+    }, { timeoutMs, message: what }), exited]);
   } catch (err) {
     throw new Error(`${(err as Error).message}; last twin ${JSON.stringify(last)}\n${diag()}`);
+  } finally {
+    done = true;
   }
 }
