@@ -1,6 +1,7 @@
 // The pod manager against a real private containerd and runc with locally built images (no registry).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,7 @@ after(async () => {
   }
   await ctd?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  if (!skip) spawnSync('ip', ['link', 'del', 'kedgepm0'], { stdio: 'ignore', timeout: 5000 });
 });
 
 function pod(name: string, container: Record<string, unknown>, spec: Record<string, unknown> = {}): KubeObject {

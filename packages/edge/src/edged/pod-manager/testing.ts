@@ -1,5 +1,6 @@
 // Test support for the pod manager's integration tests: a private containerd with locally built
 // busybox/pause images, and a manager harness that records reports and events. Not used by EdgeCore.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,8 @@ export async function startTestRuntime(o: { prefix: string; bridge: string; subn
       c.close();
       await running.stop();
       rmSync(dir, { recursive: true, force: true });
+      // The CNI bridge is host-global and outlives containerd; remove it so test runs leave no devices.
+      spawnSync('ip', ['link', 'del', o.bridge], { stdio: 'ignore', timeout: 5000 });
     },
   };
 }
