@@ -95,7 +95,7 @@ test('kedge join: a node joins, turns Ready with the edge labels, restarts with 
   const token = tok.stdout.trim();
   assert.match(token, /^[0-9a-f]{64}\.[\w-]+\.[\w-]+\.[\w-]+$/);
 
-  const joinArgs = (extra: string[], tokenArg = token) => ['join', '--cloud', hub[1]!, '--cert-server', certServer!, '--token', tokenArg, '--log-level', 'silent', '--metaserver-port', '0', ...extra];
+  const joinArgs = (extra: string[], tokenArg = token) => ['join', '--cloud', hub[1]!, '--cert-server', certServer!, '--token', tokenArg, '--log-level', 'silent', '--metaserver-port', '0', '--eventbus-port', '0', '--metrics-port', '0', ...extra];
   const oneLine = (r: { code: number | null; stderr: string }, re: RegExp) => {
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stderr.trim().split('\n');

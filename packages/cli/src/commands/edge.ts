@@ -11,6 +11,7 @@ import { parsePort } from './cloud.js';
 export interface EdgeRunFlags {
   metaserverPort?: number;
   eventbusPort?: number;
+  metricsPort?: number;
   logLevel?: (typeof edgeLogLevels)[number];
   logFormat?: 'json' | 'pretty';
 }
@@ -20,6 +21,7 @@ export function addEdgeRunOptions(cmd: Command): Command {
   return cmd
     .option('--metaserver-port <n>', 'port of the local MetaServer on 127.0.0.1, 0 for any free port (default 10550)', parsePort)
     .option('--eventbus-port <n>', 'port of the embedded MQTT broker on 127.0.0.1, 0 for any free port (default 1883)', parsePort)
+    .option('--metrics-port <n>', 'port of Prometheus /metrics on 127.0.0.1, 0 for any free port (default 10351)', parsePort)
     .addOption(new Option('--log-level <level>', 'minimum log level (default info)').choices(edgeLogLevels))
     .addOption(new Option('--log-format <format>', 'log format on stderr (default pretty on a terminal, else json)').choices(['json', 'pretty']));
 }
@@ -28,6 +30,7 @@ export function edgeRunOverrides(f: EdgeRunFlags, io: CliIO): EdgeConfigOverride
   return {
     metaServer: { port: f.metaserverPort },
     eventBus: { port: f.eventbusPort },
+    metrics: { port: f.metricsPort },
     log: { level: f.logLevel, pretty: f.logFormat === undefined ? (io.stderrIsTTY ? true : undefined) : f.logFormat === 'pretty' },
   };
 }

@@ -12,10 +12,11 @@ interface UpFlags {
   port: number;
   cloudhubPort: number;
   certserverPort: number;
-  streamPort: number;
+  tunnelPort: number;
   metaserverPort: number;
   mqttPort: number;
   mapperPort: number;
+  edgeMetricsPort: number;
   logLevel: (typeof edgeLogLevels)[number];
   demo: boolean;
 }
@@ -29,7 +30,7 @@ Examples:
   kedge up --data-dir /tmp/kedge --port 7443 --no-demo
 
   # every listener on a free port (several clusters on one machine, tests)
-  kedge up --port 0 --cloudhub-port 0 --certserver-port 0 --stream-port 0 --metaserver-port 0 --mqtt-port 0 --mapper-port 0
+  kedge up --port 0 --cloudhub-port 0 --certserver-port 0 --tunnel-port 0 --metaserver-port 0 --mqtt-port 0 --mapper-port 0 --edge-metrics-port 0
 
   # remove the cluster again
   kedge reset
@@ -45,10 +46,11 @@ export function upCommand(io: CliIO, onForce: (why: string) => void): Command {
     .option('--port <n>', 'HTTPS API (and dashboard) port, 0 for any free port', parsePort, 6443)
     .option('--cloudhub-port <n>', 'CloudHub port', parsePort, 10000)
     .option('--certserver-port <n>', 'certificate server port', parsePort, 10002)
-    .option('--stream-port <n>', 'stream tunnel port (kubectl logs/exec)', parsePort, 10004)
+    .option('--tunnel-port <n>', 'stream tunnel port (kubectl logs/exec)', parsePort, 10004)
     .option('--metaserver-port <n>', "edge MetaServer port", parsePort, 10550)
     .option('--mqtt-port <n>', "edge's embedded MQTT broker port", parsePort, 1883)
     .option('--mapper-port <n>', "demo mapper's REST API port", parsePort, 7777)
+    .option('--edge-metrics-port <n>', "edge's Prometheus /metrics port", parsePort, 10351)
     .addOption(new Option('--log-level <level>', 'minimum level written to <data-dir>/kedge.log').choices(edgeLogLevels).default('info'))
     .option('--no-demo', 'skip the demo device and virtual mapper')
     .addHelpText('after', examples)
@@ -58,7 +60,7 @@ export function upCommand(io: CliIO, onForce: (why: string) => void): Command {
         await runUp({
           dataDir: f.dataDir,
           nodeName: f.nodeName,
-          ports: { api: f.port, cloudHub: f.cloudhubPort, certServer: f.certserverPort, stream: f.streamPort, metaServer: f.metaserverPort, mqtt: f.mqttPort, mapperRest: f.mapperPort },
+          ports: { api: f.port, cloudHub: f.cloudhubPort, certServer: f.certserverPort, stream: f.tunnelPort, metaServer: f.metaserverPort, mqtt: f.mqttPort, mapperRest: f.mapperPort, edgeMetrics: f.edgeMetricsPort },
           logLevel: f.logLevel,
           write: (s) => process.stdout.write(s),
           tty: Boolean(process.stdout.isTTY),

@@ -22,6 +22,7 @@ export interface UpPorts {
   metaServer: number;
   mqtt: number;
   mapperRest: number;
+  edgeMetrics: number;
 }
 
 export interface UpOptions {
@@ -105,9 +106,10 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
     { port: o.ports.api, what: 'API server', flag: '--port' },
     { port: o.ports.cloudHub, what: 'CloudHub', flag: '--cloudhub-port' },
     { port: o.ports.certServer, what: 'certificate server', flag: '--certserver-port' },
-    { port: o.ports.stream, what: 'stream tunnel', flag: '--stream-port' },
+    { port: o.ports.stream, what: 'stream tunnel', flag: '--tunnel-port' },
     { port: o.ports.metaServer, what: 'edge MetaServer', flag: '--metaserver-port' },
     { port: o.ports.mqtt, what: 'MQTT broker', flag: '--mqtt-port' },
+    { port: o.ports.edgeMetrics, what: 'edge metrics', flag: '--edge-metrics-port' },
     ...(o.noDemo ? [] : [{ port: o.ports.mapperRest, what: 'demo mapper REST API', flag: '--mapper-port' }]),
   ]);
 
@@ -154,7 +156,11 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
       const api = await until('API server did not start', 60_000, stop.signal, async () => lineMatching(/^kedge server listening on (\S+)/)?.[1]);
       const hub = await until('CloudHub did not start', 60_000, stop.signal, async () => lineMatching(/^cloudhub listening on wss:\/\/(\S+)/)?.[1]);
       const cert = await until('certificate server did not start', 60_000, stop.signal, async () => lineMatching(/^certificate server listening on (\S+)/)?.[1]);
-      return { api, hub, cert };
+      // The tunnel is optional (logs/exec only): a port problem is reported, not fatal.
+      const tunnel = await until('stream tunnel did not start', 30_000, stop.signal, async () => lines.find((l) => /^stream tunnel (not )?listening/.test(l)));
+      const tunnelPort = tunnel.match(/^stream tunnel listening on \S+:(\d+)$/)?.[1];
+      if (!tunnelPort) progress.warn('stream tunnel', `${tunnel}; choose another port with --tunnel-port`);
+      return { api, hub, cert, tunnelPort };
     })()), (c) => c.api);
     const kubeconfig = join(cloudDir, 'kubeconfig.yaml');
     const client: KubeClient = createKubeClient({ ...loadKubeconfig(kubeconfig), userAgent: 'kedge-up', timeoutMs: 10_000 });
@@ -164,9 +170,10 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
       dataDir: edgeDir,
       node: { name: o.nodeName },
       edgeHub: { server: cloud.hub, certServer: cloud.cert },
-      edgeStream: { server: cloud.hub.replace(/:\d+$/, `:${lineMatching(/^stream tunnel listening on \S+?:(\d+)/)?.[1] ?? o.ports.stream}`) },
+      edgeStream: { server: cloud.hub.replace(/:\d+$/, `:${cloud.tunnelPort ?? o.ports.stream}`) },
       metaServer: { port: o.ports.metaServer },
       eventBus: { port: o.ports.mqtt },
+      metrics: { port: o.ports.edgeMetrics },
       log: { level: o.logLevel },
     });
     const joined = existsSync(edgeCfg.edgeHub.tls.certFile);

@@ -43,6 +43,8 @@ export interface DeviceTwin extends DeviceTwinApi, Module {
   twins(namespace: string, name: string): Record<string, unknown> | undefined;
   deviceRow(namespace: string, name: string): DeviceRow | undefined;
   spoolStats(): SpoolStats;
+  /** Twin properties updated since start (from mappers, MQTT and the cloud), for metrics. */
+  updateCount(): number;
 }
 
 /** What bus-handlers.ts needs from the twin. */
@@ -157,6 +159,7 @@ export function createDeviceTwin(opts: DeviceTwinOptions): DeviceTwin {
     log.debug({ resource: res, op: msg.route.operation }, 'twin message from the cloud (membership is taken from Device objects)');
   });
 
+  let updates = 0;
   const core: TwinCore = {
     nodeName,
     log,
@@ -176,6 +179,7 @@ export function createDeviceTwin(opts: DeviceTwinOptions): DeviceTwin {
       db.transaction(() => {
         for (const row of updated.values()) db.putTwin(id, row);
       });
+      updates += updated.size;
       const after = db.twins(id);
       const doc: Record<string, unknown> = {};
       const report: Record<string, unknown> = {};
@@ -245,6 +249,7 @@ export function createDeviceTwin(opts: DeviceTwinOptions): DeviceTwin {
     twins: (ns, name) => (core.known(ns, name) ? msgTwins(db.twins(idOf(ns, name))) : undefined),
     deviceRow: (ns, name) => db.getDevice(idOf(ns, name)),
     spoolStats: () => spool.stats(),
+    updateCount: () => updates,
     getDevice(ns, name) {
       const d = deviceObj(ns, name);
       return d ? { device: d, model: modelOf(d) } : undefined;

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { runModules, type Logger, type Module } from '@kedge/core';
+import { createMetricsRegistry, metricsServerModule, runModules, type Logger, type Module } from '@kedge/core';
+import { registerEdgeMetrics } from '../metrics/index.js';
 import type { EdgeConfig } from '../config/index.js';
 import { cloudHubUrl, createEdgeHub, type EdgeTls } from '../edgehub/index.js';
 import { createEdged } from '../edged/index.js';
@@ -87,6 +88,20 @@ export async function runEdgeCore(cfg: EdgeConfig, log: Logger, signal: AbortSig
       mods.push(certRotationModule({
         certServer: cfg.edgeHub.certServer, nodeName: name, caFile: t.caFile, certFile: t.certFile, keyFile: t.keyFile, log,
         onRotated: () => hub.reconnect('certificate rotated'),
+      }));
+    }
+    if (cfg.metrics.enable) {
+      // Prometheus /metrics (issue 6) on loopback by default: it has no authentication.
+      const registry = createMetricsRegistry('kedge_edge');
+      const twin = devices?.twin;
+      registerEdgeMetrics(registry, {
+        hub: () => hub.stats(),
+        pods: () => edged.stats(),
+        ...(twin ? { spool: () => twin.spoolStats(), twinUpdates: () => twin.updateCount() } : {}),
+      });
+      mods.push(metricsServerModule({
+        registry, host: cfg.metrics.bind, port: cfg.metrics.port, log,
+        onListening: (addr) => out(`metrics listening on http://${addr.address}:${addr.port}/metrics`),
       }));
     }
     const connecting = `kedge edge ${name} connecting to ${cloudHubUrl(cfg.edgeHub.server, cfg.edgeHub.projectId, name)}`;

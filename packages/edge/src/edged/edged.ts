@@ -32,6 +32,8 @@ export interface EdgedOptions {
 export interface Edged extends Module {
   /** A MetaManager object handler: pod, ConfigMap and Secret changes trigger a sync. */
   onObject(op: ObjectOp, edgeType: string, obj: KubeObject): void;
+  /** Containers started since this EdgeCore started, and pods whose last reported phase is Running (metrics). */
+  stats(): { containerStarts: number; running: number };
 }
 
 const TRIGGERS: ReadonlySet<string> = new Set([ResType.pod, ResType.configmap, ResType.secret]);
@@ -53,6 +55,8 @@ export function createEdged(o: EdgedOptions): Edged {
   const cfg = o.config;
   const out = o.out ?? (() => {});
   let handler: (op: ObjectOp, edgeType: string, obj: KubeObject) => void = () => {};
+  let containerStarts = 0;
+  const phases = new Map<string, string>();
 
   const fallBack = async (signal: AbortSignal, line: string | undefined): Promise<void> => {
     if (line) {
@@ -93,10 +97,16 @@ export function createEdged(o: EdgedOptions): Edged {
     const reporter = createStatusReporter({ link: o.link, nodeName: o.nodeName, log: o.log });
     const pm = createPodManager({
       cri, nodeName: o.nodeName, log: o.log, podLogDir: cfg.podLogDir, sandboxImage: cfg.sandboxImage,
-      report: (pod, status) => reporter.report(pod, status),
+      report: (pod, status) => {
+        phases.set(pod.metadata.uid ?? '', String(status.phase ?? ''));
+        reporter.report(pod, status);
+      },
       ...(hostIP ? { hostIP } : {}),
       volumes, store: o.store, node,
-      events: (pod, type, reason, message) => reporter.event(pod, { type, reason, message }),
+      events: (pod, type, reason, message) => {
+        if (reason === 'Started') containerStarts++;
+        reporter.event(pod, { type, reason, message });
+      },
       onChange: () => trigger(),
     });
     return { pm, reporter, volumes };
@@ -122,6 +132,7 @@ export function createEdged(o: EdgedOptions): Edged {
       }
       for (const uid of deleted) if (!inCache.has(uid)) deleted.delete(uid);
       const keep = new Set([...desired.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.uid ?? ''), ...active]);
+      for (const uid of phases.keys()) if (!keep.has(uid)) phases.delete(uid);
       reporter.retain(keep);
       // Volumes of pods that went while EdgeCore was down (the pod manager removes the ones it kills).
       const dirs = await readdir(join(cfg.rootDir, 'pods')).catch(() => [] as string[]);
@@ -173,5 +184,6 @@ export function createEdged(o: EdgedOptions): Edged {
     name: 'edged',
     onObject: (op, edgeType, obj) => handler(op, edgeType, obj),
     start,
+    stats: () => ({ containerStarts, running: [...phases.values()].filter((p) => p === 'Running').length }),
   };
 }

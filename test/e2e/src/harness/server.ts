@@ -27,7 +27,7 @@ export interface KedgeServer {
 
 // CloudHub and the certificate server on free ports too, so parallel servers never collide on :10000/:10002.
 const launch = (dataDir: string, extraArgs: string[]): CliProc =>
-  spawnKedge(['server', '--data-dir', dataDir, '--port', '0', '--bind', '127.0.0.1', '--storage', 'sqlite', '--cloudhub-port', '0', '--certserver-port', '0', ...extraArgs]);
+  spawnKedge(['server', '--data-dir', dataDir, '--port', '0', '--bind', '127.0.0.1', '--storage', 'sqlite', '--cloudhub-port', '0', '--certserver-port', '0', '--tunnel-port', '0', ...extraArgs]);
 
 async function waitReady(p: CliProc, timeoutMs: number): Promise<{ url: string; kubeconfig: string }> {
   const [url, kubeconfig] = await waitForLines(p, [/^kedge server listening on (https:\/\/\S+)\s*$/m, /^kubeconfig: (\S+)\s*$/m, /^export KUBECONFIG=/m], timeoutMs, 'kedge server');
