@@ -174,6 +174,8 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
       metaServer: { port: o.ports.metaServer },
       eventBus: { port: o.ports.mqtt },
       metrics: { port: o.ports.edgeMetrics },
+      // Ctrl-C leaves no process behind (issue 6); the next `kedge up` recreates the pods from the cache.
+      edged: { stopPodsOnExit: true },
       log: { level: o.logLevel },
     });
     const joined = existsSync(edgeCfg.edgeHub.tls.certFile);

@@ -96,6 +96,11 @@ const edgedSchema = z.object({
   staticPodCheckSeconds: z.number().positive().default(20),
   /** Build and import kedge.local/busybox:1.35 (from busybox-static) when it is missing, for demos and tests. Default true. */
   localBusybox: z.boolean().default(true),
+  /**
+   * Stop and remove every pod when EdgeCore stops, instead of leaving them running for the next start to adopt.
+   * `kedge up` sets it so Ctrl-C leaves no process; a resumed cluster recreates the pods from the cache. Default false.
+   */
+  stopPodsOnExit: z.boolean().default(false),
 }).strict();
 
 const edgeStreamSchema = z.object({

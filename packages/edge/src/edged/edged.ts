@@ -12,6 +12,7 @@ import { createNoRuntime } from './no-runtime.js';
 import { createPodManager, type PodManager } from './pod-manager/index.js';
 import { ensureLocalImages, resolveRuntime } from './runtime.js';
 import { createStaticPodSource } from './static-pods/index.js';
+import { removePods } from './remove-pods.js';
 import { createStatusReporter } from './status-reporter.js';
 import { createVolumeManager } from './volumes/index.js';
 
@@ -84,8 +85,15 @@ export function createEdged(o: EdgedOptions): Edged {
       out(`edged running pods on ${containerd.private ? 'a private containerd' : 'containerd'} at unix://${containerd.socket}`);
       await runPods(signal, createRunner(cri));
     } finally {
+      if (cfg.stopPodsOnExit) {
+        const n = await removePods(cri).catch((err: unknown) => {
+          log.warn({ err }, 'stopping pods on exit failed');
+          return 0;
+        });
+        log.info({ pods: n }, 'pods stopped on exit');
+      }
       cri.close();
-      // Containers keep running in their shims; the next EdgeCore adopts them (a kubelet restart).
+      // Otherwise containers keep running in their shims; the next EdgeCore adopts them (a kubelet restart).
       await containerd.stop();
     }
   }

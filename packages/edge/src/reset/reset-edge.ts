@@ -3,7 +3,8 @@ import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join, resolve } from 'node:path';
 import type { Logger } from '@kedge/core';
 import { containerdLayout, criAnswers, findBinary, startPrivateContainerd } from '../containerd/index.js';
-import { createCriClient, isNotFound, type CriClient } from '../cri/index.js';
+import { createCriClient } from '../cri/index.js';
+import { removePods } from '../edged/remove-pods.js';
 import { openMetaStore } from '../metamanager/index.js';
 
 /** Files whose presence marks a directory as one `kedge join`/`kedge up` made (so reset never wipes an unrelated dir). */
@@ -17,29 +18,6 @@ export interface EdgeResetResult {
   podsRemoved: number;
   unmounted: number;
   shimsKilled: number;
-}
-
-const ignoreNotFound = (e: unknown): void => {
-  if (!isNotFound(e)) throw e;
-};
-
-/** Stops and removes the sandboxes (and their containers) for which `keep` is false. */
-async function removePods(cri: CriClient, remove: (uid: string) => boolean): Promise<number> {
-  const { items } = await cri.listPodSandbox({});
-  const { containers } = await cri.listContainers({});
-  let n = 0;
-  for (const s of items) {
-    const uid = s.labels['io.kubernetes.pod.uid'];
-    if (!uid || !remove(uid)) continue;
-    for (const c of containers.filter((c) => c.podSandboxId === s.id)) {
-      await cri.stopContainer({ containerId: c.id, timeout: 0 }).catch(ignoreNotFound);
-      await cri.removeContainer({ containerId: c.id }).catch(ignoreNotFound);
-    }
-    await cri.stopPodSandbox({ podSandboxId: s.id }).catch(ignoreNotFound);
-    await cri.removePodSandbox({ podSandboxId: s.id }).catch(ignoreNotFound);
-    n++;
-  }
-  return n;
 }
 
 /** Pod UIDs in the edge cache: the only pods reset may remove from a runtime kedge does not own. */
