@@ -1,10 +1,12 @@
 #!/usr/bin/env node
+import { EDGE_COMMANDS } from './edge-process.js';
 import { CommanderError } from 'commander';
 import { isApiError } from '@kedge/api';
-import { isUserError } from '@kedge/cloud/server/index.js';
 import { ExitCode } from './exit-codes.js';
 import { processIO } from './io.js';
-import { createProgram } from './program.js';
+
+/** UserError (cloud) and EdgeUserError (edge) both carry `isUserError`; checked structurally so no cloud code loads. */
+const isUserError = (e: unknown): e is Error => typeof e === 'object' && e !== null && (e as { isUserError?: unknown }).isUserError === true;
 
 function force(why: string): never {
   processIO.err(`kedge: ${why}`);
@@ -13,7 +15,11 @@ function force(why: string): never {
 
 async function main(argv: string[]): Promise<number> {
   try {
-    await createProgram(processIO, force).parseAsync(argv);
+    // An edge node loads only what EdgeCore needs (docs/benchmarks.md "Edge"); everything else gets the whole tree.
+    const program = EDGE_COMMANDS.has(argv[2] ?? '')
+      ? (await import('./edge-program.js')).createEdgeProgram(processIO, force)
+      : (await import('./program.js')).createProgram(processIO, force);
+    await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (err) {
     // Commander already printed its message (or the help text); only the code is left to decide.

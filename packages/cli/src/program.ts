@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { KEDGE_VERSION } from '@kedge/api';
 import type { CliIO } from './io.js';
+import { rootCommand } from './root-command.js';
 import { serverCommand } from './commands/server.js';
 import { simCommand } from './commands/sim.js';
 import { versionCommand } from './commands/version.js';
@@ -15,16 +15,7 @@ import { upCommand } from './commands/up.js';
 
 /** The `kedge` command tree. Parse errors surface as CommanderErrors (exitOverride) for main to map. */
 export function createProgram(io: CliIO, onForce: (why: string) => void): Command {
-  const program = new Command('kedge')
-    .description('kedge: a Kubernetes-native edge computing system (KubeEdge re-implemented in TypeScript)')
-    .version(KEDGE_VERSION, '--version', 'print the kedge version')
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .configureOutput({
-      writeOut: (s) => io.out(s.replace(/\n$/, '')),
-      writeErr: (s) => io.err(s.replace(/\n$/, '')),
-      outputError: (s, write) => write(`kedge: ${s.replace(/^error: /, '')}`),
-    })
+  const program = rootCommand(io)
     .addHelpText('after', `
 Examples:
   kedge up                          # a whole local edge cluster: control plane, edge node, demo device, dashboard

@@ -1,9 +1,10 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { createLogger } from '@kedge/core';
 import { defaultCloudConfig, loadCloudConfig, runCloud } from '@kedge/cloud/cloudcore/index.js';
 import { ConfigError, logLevels } from '@kedge/cloud/server/index.js';
 import type { CliIO } from '../io.js';
+import { parsePort } from '../parse-port.js';
 import { runUntilShutdown } from '../signals.js';
 
 /** Flags `kedge server` and `kedge cloud` share for CloudCore. */
@@ -14,11 +15,7 @@ export interface CloudCoreFlags {
   advertiseAddress?: string[];
 }
 
-export function parsePort(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
-  return n;
-}
+export { parsePort };
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 

@@ -6,7 +6,7 @@ import { runEdgeCore } from '@kedge/edge/edgecore/index.js';
 import type { CliIO } from '../io.js';
 import { runUntilShutdown } from '../signals.js';
 import { UsageError } from '../usage-error.js';
-import { parsePort } from './cloud.js';
+import { parsePort } from '../parse-port.js';
 
 export interface EdgeRunFlags {
   metaserverPort?: number;

@@ -1,0 +1,14 @@
+import { setFlagsFromString } from 'node:v8';
+
+/** Subcommands that run EdgeCore for as long as the node lives (main.ts gives them a smaller program). */
+export const EDGE_COMMANDS: ReadonlySet<string> = new Set(['edge', 'join']);
+
+/*
+ * EdgeCore's young generation stays at V8's initial 1 MB semi-spaces instead of growing to 16 MB ones
+ * during startup and keeping them: 32 MB of an idle edge's RSS (docs/benchmarks.md "Edge", round 2).
+ * `--max-semi-space-size` only acts at process start (setFlagsFromString is too late for it, and
+ * `node main.js` bypasses a shebang), whereas the growth factor is read at every growth, so this works
+ * from inside. The cost, more frequent scavenges, is negligible at an edge agent's allocation rate.
+ * main.ts imports this module first, before anything else allocates.
+ */
+if (EDGE_COMMANDS.has(process.argv[2] ?? '')) setFlagsFromString('--semi-space-growth-factor=1');
