@@ -186,6 +186,8 @@ export function createEdged(o: EdgedOptions): Edged {
     await statics;
     await running;
     await pm.idle();
+    // Probe timers would otherwise keep probing containers of a stopped EdgeCore.
+    pm.close();
   }
 
   return {
