@@ -152,6 +152,7 @@ export async function runMapper(opts: RunMapperOptions): Promise<void> {
           continue;
         }
       }
+      if (signal.aborted) break;
       await new Promise<void>((r) => {
         wake = r;
         signal.addEventListener('abort', () => r(), { once: true });
