@@ -12,6 +12,7 @@ import { imagesCommand } from './commands/images.js';
 import { ctlCommand } from './commands/ctl.js';
 import { resetCommand } from './commands/reset.js';
 import { upCommand } from './commands/up.js';
+import { mapperCommand } from './commands/mapper.js';
 
 /** The `kedge` command tree. Parse errors surface as CommanderErrors (exitOverride) for main to map. */
 export function createProgram(io: CliIO, onForce: (why: string) => void): Command {
@@ -30,6 +31,6 @@ Examples:
 
 Run 'kedge <command> --help' for a command's flags.`);
   // addCommand (unlike .command()) does not inherit exitOverride and output settings by itself.
-  for (const cmd of [upCommand(io, onForce), serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), imagesCommand(io), ctlCommand(io), resetCommand(io), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
+  for (const cmd of [upCommand(io, onForce), serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), mapperCommand(io, onForce), imagesCommand(io), ctlCommand(io), resetCommand(io), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
   return program;
 }

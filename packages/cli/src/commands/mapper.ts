@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { createLogger } from '@kedge/core';
+import { UserError } from '@kedge/cloud/server/index.js';
+import { defaultEdgeDataDir } from '@kedge/edge/config/edge-config.js';
+import { loadMapperConfig, mapperProtocols, MapperConfigError, runMapper } from '@kedge/mappers';
+import type { CliIO } from '../io.js';
+import { shutdownSignal } from '../signals.js';
+
+interface MapperFlags {
+  config?: string;
+  dmiSocket?: string;
+  socket?: string;
+  restPort?: number;
+  name?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!/^-?\d+$/.test(v) || n < -1 || n > 65535) throw new InvalidArgumentError('expected a port (0 = any free port, -1 = no REST API)');
+  return n;
+}
+
+const examples = `
+Examples:
+  # the virtual mapper next to a local 'kedge edge' (EdgeCore's DMI socket ./edge-data/dmi.sock)
+  kedge mapper virtual
+
+  # a mapper config written for KubeEdge's mapper-framework (grpc_server.socket_path, common.edgecore_sock, ...)
+  kedge mapper virtual --config ./config.yaml
+
+  # EdgeCore running as root, REST API on a free port
+  kedge mapper virtual --dmi-socket /var/lib/kedge/edge/dmi.sock --rest-port 0
+`;
+
+/** `kedge mapper <protocol>`: one protocol mapper talking DMI to the local EdgeCore. */
+export function mapperCommand(io: CliIO, onForce: (why: string) => void): Command {
+  return new Command('mapper')
+    .description('run a device mapper: registers with EdgeCore over DMI and drives devices of one protocol')
+    .addArgument(new Argument('<protocol>', 'device protocol').choices(Object.keys(mapperProtocols)))
+    .option('--config <file>', 'mapper config YAML (KubeEdge mapper-framework format)')
+    .option('--dmi-socket <path>', `EdgeCore's DMI socket (default ${join(defaultEdgeDataDir(), 'dmi.sock')})`)
+    .option('--socket <path>', "this mapper's gRPC socket (default <dmi socket dir>/<name>.sock)")
+    .option('--rest-port <port>', 'REST API port; 0 = any free port, -1 = off (default 7777)', port)
+    .option('--name <name>', 'mapper name (default <protocol>-mapper)')
+    .addOption(new Option('--log-level <level>', 'minimum log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
+    .addHelpText('after', examples)
+    .action(async (protocol: string, f: MapperFlags) => {
+      const factory = mapperProtocols[protocol]!;
+      let config;
+      try {
+        config = loadMapperConfig({
+          ...(f.config ? { file: f.config } : {}),
+          defaults: { protocol, dmiSocket: join(defaultEdgeDataDir(), 'dmi.sock') },
+          overrides: {
+            ...(f.dmiSocket ? { dmiSocket: f.dmiSocket } : {}),
+            ...(f.socket ? { socket: f.socket } : {}),
+            ...(f.restPort !== undefined ? { restPort: f.restPort } : {}),
+            ...(f.name ? { name: f.name } : {}),
+          },
+        });
+      } catch (err) {
+        if (err instanceof MapperConfigError) throw new UserError(err.message);
+        throw err;
+      }
+      const log = createLogger({ level: f.logLevel, pretty: io.stderrIsTTY, name: 'kedge' });
+      const { signal, dispose } = shutdownSignal(onForce);
+      try {
+        await runMapper({
+          factory, config, log, signal,
+          onReady: (i) => io.out(`mapper ${config.name} (${protocol}) serving ${i.socket}${i.restPort !== undefined ? `, REST API on http://${config.restBind}:${i.restPort}` : ''}; registering with ${config.dmiSocket}`),
+        });
+      } catch (err) {
+        if (signal.aborted) return;
+        throw new UserError(`mapper: ${(err as Error).message}`, { cause: err });
+      } finally {
+        dispose();
+      }
+      io.out('mapper stopped');
+    });
+}
