@@ -51,7 +51,10 @@ export interface SyncResult {
 export interface PodManager {
   /**
    * Level-triggered: makes the runtime run exactly `desired` (this node's pods from the cache) and
-   * reports their statuses. Calls are serialized; callers may invoke it on every change and on a timer.
+   * reports their statuses. Calls may overlap, and callers may invoke it on every change and on a timer:
+   * each pod is synced by one call at a time (kubelet's pod workers), so a pod arriving while others
+   * start does not wait for them. A call resolves once the pods it synced are done; a pod busy in an
+   * earlier call is skipped, counted active, and synced again (onChange) when that call is done.
    */
   sync(desired: KubeObject[]): Promise<SyncResult>;
   /** Resolves when background kills and container stops have finished (tests, shutdown). */
@@ -62,6 +65,8 @@ export interface PodManager {
 
 
 interface PodState extends PodMemory {
+  /** Running container IDs found by the last finished sync of this pod (probe workers to keep). */
+  running?: string[];
   startTime?: string;
   last?: V1PodStatus;
   lastJson?: string;
@@ -185,6 +190,15 @@ export function createPodManager(o: PodManagerOptions): PodManager {
     o.report(pod, status);
   }
 
+  // Pods whose sync is running, and those a later call had to skip meanwhile (synced again after).
+  const inFlight = new Set<string>();
+  const skipped = new Set<string>();
+  const busy = (uid: string): boolean => {
+    if (!inFlight.has(uid)) return false;
+    skipped.add(uid);
+    return true;
+  };
+
   async function syncOnce(desired: KubeObject[]): Promise<SyncResult> {
     const [sbList, ctrList] = await Promise.all([o.cri.listPodSandbox({}), o.cri.listContainers({})]);
     const sandboxes = groupBy(sbList.items.filter((s) => s.labels[POD_UID]), (s) => s.labels[POD_UID]!);
@@ -201,7 +215,7 @@ export function createPodManager(o: PodManagerOptions): PodManager {
     }
     const inRuntime = new Set([...sandboxes.keys(), ...containers.keys()]);
     for (const uid of inRuntime) {
-      if (want.has(uid)) continue;
+      if (want.has(uid) || busy(uid)) continue;
       const pod = terminating.get(uid) ?? known.get(uid);
       terminator.kill({
         uid,
@@ -213,38 +227,41 @@ export function createPodManager(o: PodManagerOptions): PodManager {
     const killing = terminator.killing();
     // Pods that left without anything in the runtime (e.g. never got an image) only need their state dropped.
     for (const uid of new Set([...pods.keys(), ...known.keys()])) {
-      if (!want.has(uid) && !inRuntime.has(uid) && !killing.has(uid)) await forget(uid).catch((err: unknown) => log.warn({ err, uid }, 'volume cleanup failed'));
+      if (!want.has(uid) && !inRuntime.has(uid) && !killing.has(uid) && !inFlight.has(uid)) await forget(uid).catch((err: unknown) => log.warn({ err, uid }, 'volume cleanup failed'));
     }
-    const running = new Set<string>();
     const present = await Promise.all([...want].map(async ([uid, pod]) => {
       const st = pods.get(uid) ?? {};
       pods.set(uid, st);
+      if (busy(uid)) return uid;
+      inFlight.add(uid);
       try {
         const r = await syncPod(ctx, st, pod, sandboxes.get(uid) ?? [], containers.get(uid) ?? [], emitter(pod));
-        for (const c of [...r.view.containers, ...r.view.initContainers]) if (c.current?.state === 'CONTAINER_RUNNING') running.add(c.current.id);
+        st.running = [...r.view.containers, ...r.view.initContainers].filter((c) => c.current?.state === 'CONTAINER_RUNNING').map((c) => c.current!.id);
         report(pod, st, r.view);
         return r.present ? uid : undefined;
       } catch (err) {
         log.error({ err, pod: podKey(podRef(pod)) }, 'pod sync failed');
-        for (const c of containers.get(uid) ?? []) running.add(c.id);
+        st.running = (containers.get(uid) ?? []).map((c) => c.id);
         return inRuntime.has(uid) ? uid : undefined;
+      } finally {
+        inFlight.delete(uid);
+        if (skipped.delete(uid)) onChange();
       }
     }));
-    // Probe workers live as long as their container runs.
-    probes.retain(running);
-    backoff.prune((key) => want.has(key.replace(/^pull\//, '').split('/')[0]!));
+    // Probe workers live as long as their container runs; while another call still starts containers
+    // their IDs are not known yet, so only a call that ends with nothing in flight prunes.
+    if (inFlight.size === 0) {
+      const killed = terminator.killing();
+      probes.retain(new Set([...pods].flatMap(([uid, st]) => (want.has(uid) || !killed.has(uid) ? (st.running ?? []) : []))));
+      backoff.prune((key) => want.has(key.replace(/^pull\//, '').split('/')[0]!));
+    }
     const active = new Set(terminator.killing());
     for (const uid of present) if (uid) active.add(uid);
     return { active };
   }
 
-  let chain: Promise<unknown> = Promise.resolve();
   return {
-    sync(desired) {
-      const run = chain.then(() => syncOnce(desired));
-      chain = run.catch(() => {});
-      return run;
-    },
+    sync: syncOnce,
     async idle() {
       await terminator.idle();
     },
