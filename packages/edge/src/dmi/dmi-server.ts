@@ -148,8 +148,15 @@ export function createDmiServer(opts: DmiServerOptions): DmiServer {
       mkdirSync(dirname(opts.socket), { recursive: true, mode: 0o700 });
       // A socket left by a crashed EdgeCore would make bind fail with EADDRINUSE.
       if (existsSync(opts.socket) && lstatSync(opts.socket).isSocket()) unlinkSync(opts.socket);
-      await new Promise<void>((resolve, reject) =>
-        server.bindAsync(`unix:${opts.socket}`, ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
+      const bindErr = await new Promise<Error | null>((resolve) =>
+        server.bindAsync(`unix:${opts.socket}`, ServerCredentials.createInsecure(), (err) => resolve(err)));
+      if (bindErr) {
+        // Mappers cannot register, but pods, twins and the EventBus keep working: not fatal for EdgeCore.
+        log.error({ socket: opts.socket, err: bindErr.message }, 'DMI cannot listen; mappers will not be able to register (set deviceTwin.dmiSocket)');
+        if (!sig.aborted) await new Promise<void>((r) => sig.addEventListener('abort', () => r(), { once: true }));
+        server.forceShutdown();
+        return;
+      }
       chmodSync(opts.socket, 0o660);
       log.info({ socket: opts.socket }, 'DMI listening');
       // Mappers remembered from before a restart: resume sending them what changed meanwhile.

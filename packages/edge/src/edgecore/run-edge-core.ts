@@ -7,6 +7,7 @@ import type { EdgeConfig } from '../config/index.js';
 import { cloudHubUrl, createEdgeHub, type EdgeTls } from '../edgehub/index.js';
 import { createEdged } from '../edged/index.js';
 import { createEdgeDevices, type EdgeDevices } from '../devicetwin/index.js';
+import { createDmiServer } from '../dmi/index.js';
 import { createEdgeStream } from '../edgestream/index.js';
 import { createMetaManager, openMetaStore } from '../metamanager/index.js';
 import { createMetaServer, metaServerModule } from '../metaserver/index.js';
@@ -78,6 +79,7 @@ export async function runEdgeCore(cfg: EdgeConfig, log: Logger, signal: AbortSig
     if (cfg.deviceTwin.enable) {
       devices = createEdgeDevices({ cfg, store, link: hub, meta, nodeName: name, log, out });
       mods.push(...devices.modules);
+      mods.push(createDmiServer({ socket: cfg.deviceTwin.dmiSocket, stateFile: `${cfg.dataDir}/dmi-mappers.json`, twin: devices.twin, log }));
     }
     if (cfg.edgeStream.enable) mods.push(createEdgeStream({ server: cfg.edgeStream.server, nodeName: name, tls: () => readTls(cfg), runtime: { runtimeEndpoint: cfg.edged.runtimeEndpoint, dataDir: cfg.dataDir }, log }));
     mods.push(createNodeStatus({
