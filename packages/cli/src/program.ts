@@ -30,7 +30,15 @@ Examples:
   kedge version
 
 Run 'kedge <command> --help' for a command's flags.`);
-  // addCommand (unlike .command()) does not inherit exitOverride and output settings by itself.
-  for (const cmd of [upCommand(io, onForce), serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), mapperCommand(io, onForce), imagesCommand(io), ctlCommand(io), resetCommand(io), versionCommand(io)]) program.addCommand(cmd.copyInheritedSettings(program));
+  // addCommand (unlike .command()) does not inherit exitOverride and output settings by itself; nested
+  // commands (`ctl get pods`, `images import`) need them too, or their errors bypass exit code 2.
+  const inherit = (parent: Command, cmd: Command): void => {
+    cmd.copyInheritedSettings(parent);
+    for (const sub of cmd.commands) inherit(cmd, sub);
+  };
+  for (const cmd of [upCommand(io, onForce), serverCommand(io, onForce), cloudCommand(io, onForce), gettokenCommand(io), joinCommand(io, onForce), edgeCommand(io, onForce), simCommand(io, onForce), imagesCommand(io), ctlCommand(io), mapperCommand(io, onForce), resetCommand(io), versionCommand(io)]) {
+    program.addCommand(cmd);
+    inherit(program, cmd);
+  }
   return program;
 }

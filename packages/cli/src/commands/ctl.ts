@@ -39,6 +39,12 @@ interface PodFlags { namespace: string; container?: string; config: string }
 function logsCommand(): Command {
   return new Command('logs')
     .description("print a container's log from this edge's files (works with the cloud unreachable)")
+    .addHelpText('after', `
+Examples:
+  kedge ctl logs web-5d9c
+  kedge ctl logs web-5d9c -c sidecar -f --tail 20
+  kedge ctl logs web-5d9c --previous --timestamps --config ./edge-data/edge.yaml
+`)
     .argument('<pod>', 'pod name')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('-c, --container <name>', 'container (needed when the pod has several)')
@@ -71,6 +77,12 @@ export function exitCodeOf(status: { status?: string; reason?: string; message?:
 function execCommand(io: CliIO): Command {
   return new Command('exec')
     .description("run a command in a pod's container on this edge, straight through CRI (works with the cloud unreachable)")
+    .addHelpText('after', `
+Examples:
+  kedge ctl exec web-5d9c -- cat /etc/hostname
+  kedge ctl exec -it web-5d9c -- sh
+  echo hi | kedge ctl exec -i web-5d9c -c app -- sh -c 'read x; echo $x'
+`)
     .argument('<pod>', 'pod name')
     .argument('<command...>', 'command and arguments (after --)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
@@ -150,6 +162,12 @@ function getCommand(io: CliIO): Command {
     .option('-A, --all-namespaces', 'every namespace')
     .option('-o, --output <format>', 'wide, yaml or json')
     .option('--metaserver <url>', "the edge's MetaServer", 'http://127.0.0.1:10550')
+    .addHelpText('after', `
+Examples:
+  kedge ctl get pods
+  kedge ctl get pods -A -o wide
+  kedge ctl get pods -n kube-system -o yaml --metaserver http://127.0.0.1:10551
+`)
     .action(async (f: GetFlags) => {
       if (f.output && !['wide', 'yaml', 'json'].includes(f.output)) throw new UsageError(`--output: unknown format "${f.output}" (want wide, yaml or json)`);
       const path = f.allNamespaces ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(f.namespace)}/pods`;

@@ -208,7 +208,7 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
       await progress.step('demo device and virtual mapper', () => guard((async () => {
         await ensureDemoDevice(client, o.nodeName);
         running.push(background('virtual mapper', () => startDemoMapper({ dmiSocket: edgeCfg.deviceTwin.dmiSocket, dataDir: join(dataDir, 'mapper'), restPort: o.ports.mapperRest, log, signal: stop.signal }), fail, stop.signal));
-        await until('demo device twin not reported', 60_000, stop.signal, async () => {
+        return await until('demo device twin not reported', 60_000, stop.signal, async () => {
           const d = await client.get(R.devices, 'default', DEMO_DEVICE);
           const twins = (d.status?.twins ?? []) as Array<{ propertyName: string; reported?: { value?: string } }>;
           return twins.find((t) => t.propertyName === 'temperature' && t.reported?.value !== undefined)?.reported?.value;
