@@ -134,6 +134,15 @@ const deviceTwinSchema = z.object({
   spoolBytes: z.number().int().positive().default(64 * 1024 * 1024),
   /** What goes when the budget is full, unless a device says otherwise. Default drop-oldest. */
   spoolPolicy: z.enum(['drop-oldest', 'drop-newest']).default('drop-oldest'),
+  /**
+   * Mapper reports (ReportDeviceStatus + ReportDeviceStates) the DMI server accepts per second; more get
+   * RESOURCE_EXHAUSTED and are counted, and the SDK resends the latest value next cycle. KubeEdge uses 1/s,
+   * which throttles anything beyond a handful of devices; kedge deliberately allows 1,000 devices reporting
+   * every second with 2x headroom. Default 2000.
+   */
+  dmiReportQps: z.number().positive().default(2000),
+  /** Reports the DMI server accepts at once above dmiReportQps (KubeEdge: 100). Default 4000. */
+  dmiReportBurst: z.number().int().positive().default(4000),
 }).strict();
 
 const metricsSchema = z.object({

@@ -21,7 +21,10 @@ export interface DmiServerOptions {
   log: Logger;
   /** Per-call deadline towards mappers. Default 10 s (KubeEdge's). */
   callTimeoutMs?: number;
-  /** Reports per second and burst. Default 1 and 100 (KubeEdge's). */
+  /**
+   * Reports per second and burst (deviceTwin.dmiReportQps / dmiReportBurst). Default 2000 and 4000: KubeEdge's
+   * 1 and 100 would throttle 1,000 devices reporting every second, a deliberate deviation.
+   */
   rate?: { perSecond: number; burst: number };
   /** For tests: a different mapper client. */
   clientFor?: (socket: string) => MapperClient;
@@ -30,6 +33,8 @@ export interface DmiServerOptions {
 export interface DmiServer extends Module {
   /** Registered mappers by name. */
   mappers(): MapperRecord[];
+  /** Reports refused with RESOURCE_EXHAUSTED by the rate limit since start (the SDK resends them next cycle). */
+  throttled(): number;
   /** Resolves when every mapper's pending sync pass is done. */
   idle(): Promise<void>;
 }
@@ -68,7 +73,10 @@ export function createDmiServer(opts: DmiServerOptions): DmiServer {
   const log = opts.log.child({ module: 'dmi' });
   const store = new MapperStore(opts.stateFile);
   const syncs = new Map<string, MapperSync>();
-  const limiter = new TokenBucket(opts.rate?.perSecond ?? 1, opts.rate?.burst ?? 100);
+  const rate = opts.rate ?? { perSecond: 2000, burst: 4000 };
+  const limiter = new TokenBucket(rate.perSecond, rate.burst);
+  let throttled = 0;
+  let lastThrottleLog = 0;
   const clientFor = opts.clientFor ?? ((s: string) => createMapperClient(s, opts.callTimeoutMs ?? 10_000));
   const save = () => store.save();
   let signal: AbortSignal = new AbortController().signal;
@@ -80,8 +88,17 @@ export function createDmiServer(opts: DmiServerOptions): DmiServer {
     return s;
   };
 
+  // A refused report is not lost silently: the mapper sees RESOURCE_EXHAUSTED and resends its latest value next
+  // cycle; the refusals are counted and logged (at most every 10 s so a storm does not flood the log).
   const limited = () => {
-    if (!limiter.allow()) throw new RpcError(status.RESOURCE_EXHAUSTED, 'too many requests: DMI allows 1 report per second, bursts of 100');
+    if (limiter.allow()) return;
+    throttled++;
+    const now = Date.now();
+    if (now - lastThrottleLog >= 10_000) {
+      lastThrottleLog = now;
+      log.warn({ throttled, perSecond: rate.perSecond, burst: rate.burst }, 'DMI reports throttled (deviceTwin.dmiReportQps / dmiReportBurst)');
+    }
+    throw new RpcError(status.RESOURCE_EXHAUSTED, `too many requests: DMI allows ${rate.perSecond} reports per second, bursts of ${rate.burst} (deviceTwin.dmiReportQps / dmiReportBurst)`);
   };
 
   const mapperRegister = (req: MapperRegisterRequest): MapperRegisterResponse => {
@@ -134,6 +151,7 @@ export function createDmiServer(opts: DmiServerOptions): DmiServer {
   return {
     name: 'dmi',
     mappers: () => [...store.mappers.values()],
+    throttled: () => throttled,
     async idle() {
       await Promise.all([...syncs.values()].map((s) => s.idle()));
     },

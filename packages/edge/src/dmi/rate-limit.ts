@@ -1,4 +1,7 @@
-/** Token bucket; KubeEdge's DMI server uses rate.NewLimiter(1, 100): one report per second, bursts of 100. */
+/**
+ * Token bucket. KubeEdge's DMI server uses rate.NewLimiter(1, 100): one report per second, bursts of 100;
+ * kedge's rate and burst come from deviceTwin.dmiReportQps / dmiReportBurst (default 2000 / 4000).
+ */
 export class TokenBucket {
   private tokens: number;
   private last: number;

@@ -79,7 +79,7 @@ export async function runEdgeCore(cfg: EdgeConfig, log: Logger, signal: AbortSig
     if (cfg.deviceTwin.enable) {
       devices = createEdgeDevices({ cfg, store, link: hub, meta, nodeName: name, log, out });
       mods.push(...devices.modules);
-      mods.push(createDmiServer({ socket: cfg.deviceTwin.dmiSocket, stateFile: `${cfg.dataDir}/dmi-mappers.json`, twin: devices.twin, log }));
+      mods.push(createDmiServer({ socket: cfg.deviceTwin.dmiSocket, stateFile: `${cfg.dataDir}/dmi-mappers.json`, twin: devices.twin, log, rate: { perSecond: cfg.deviceTwin.dmiReportQps, burst: cfg.deviceTwin.dmiReportBurst } }));
     }
     if (cfg.edgeStream.enable) mods.push(createEdgeStream({ server: cfg.edgeStream.server, nodeName: name, tls: () => readTls(cfg), runtime: { runtimeEndpoint: cfg.edged.runtimeEndpoint, dataDir: cfg.dataDir }, log }));
     mods.push(createNodeStatus({

@@ -5,7 +5,7 @@ import { credentials, Server, ServerCredentials, status, type Client, type handl
 import type { DmiDevice, DmiDeviceModel, MapperRegisterResponse } from '@kedge/api/dmi/index.js';
 import { sleep, type Logger } from '@kedge/core';
 import type { MapperConfig } from './config.js';
-import { DeviceRunner, type Reporter } from './device-runner.js';
+import { DeviceRunner, type Backoff, type Reporter } from './device-runner.js';
 import { toDeviceSettings } from './device-spec.js';
 import type { DriverFactory } from './driver.js';
 import { dmiServices, unixTarget } from './dmi-proto.js';
@@ -19,8 +19,8 @@ export interface RunMapperOptions {
   signal: AbortSignal;
   /** Called once the mapper serves its socket and REST API. */
   onReady?: (info: { socket: string; restPort?: number }) => void;
-  /** Device reconnect backoff (tests shorten it). */
-  backoff?: { initialMs: number; maxMs: number };
+  /** Device reconnect backoff and the consecutive read failures that trigger a reconnect (tests shorten it). */
+  backoff?: Backoff;
 }
 
 type Unary = (req: unknown, opts: { deadline: Date }, cb: (err: ServiceError | null, res: unknown) => void) => void;
