@@ -84,6 +84,25 @@ test('kedge up: one command to a working edge cluster, Ctrl-C stops everything, 
   assert.equal(metrics.status, 200);
   assert.match(metrics.body, /kedge_cloudhub_connected_nodes 1/);
 
+  // With a container runtime, a pod runs on the edge; Ctrl-C must stop it too, and a resume brings it back.
+  const withPods = /edged running pods/.test(first.proc.out);
+  type PodStatus = { phase?: string; containerStatuses?: Array<{ containerID?: string; state?: { running?: unknown } }> };
+  const podStatus = async (k: typeof kubectl): Promise<PodStatus | undefined> => {
+    const r = await k(['get', 'pod', 'hello', '-o', 'json']);
+    return r.code === 0 ? (JSON.parse(r.stdout) as { status?: PodStatus }).status : undefined;
+  };
+  const podPhase = async (k: typeof kubectl) => (await podStatus(k))?.phase;
+  let firstContainer: string | undefined;
+  if (withPods) {
+    const run = await kubectl(['run', 'hello', '--image=kedge.local/busybox:1.35', '--restart=Always', '--', 'sleep', '3600']);
+    assert.equal(run.code, 0, run.stderr);
+    await waitFor(async () => (await podPhase(kubectl)) === 'Running', { timeoutMs: 90_000, intervalMs: 1000, message: 'pod hello Running on the edge' });
+    firstContainer = (await podStatus(kubectl))?.containerStatuses?.[0]?.containerID;
+    assert.ok(firstContainer, 'a container id is reported');
+  } else {
+    t.diagnostic('no container runtime here: the pod part of this test is skipped');
+  }
+
   assert.equal(await interrupt(first.proc), 0, first.proc.err.slice(-2000));
   assert.match(first.proc.out, /kedge stopped/);
   await waitFor(() => processesUsing(dataDir, [process.pid]).length === 0, { timeoutMs: 15_000, message: `no process left using ${dataDir}: ${processesUsing(dataDir, [process.pid]).join(', ')}` });
@@ -95,6 +114,14 @@ test('kedge up: one command to a working edge cluster, Ctrl-C stops everything, 
   const again = kubectlFor(second.kubeconfig, t);
   const uid = JSON.parse((await again(['get', 'node', 'edge-1', '-o', 'json'])).stdout).metadata.uid;
   assert.equal(uid, node.metadata.uid, 'the same cluster: the Node was not recreated');
+  if (withPods) {
+    // Ctrl-C removed the container; the resumed edge recreates it from its cache and reports the new one.
+    await waitFor(async () => {
+      const st = await podStatus(again);
+      const c = st?.containerStatuses?.[0];
+      return st?.phase === 'Running' && c?.state?.running !== undefined && c.containerID !== undefined && c.containerID !== firstContainer;
+    }, { timeoutMs: 90_000, intervalMs: 1000, message: 'pod hello running in a new container after the resume' });
+  }
   assert.equal(await interrupt(second.proc), 0);
 
   const reset = await runKedge(['reset', '--data-dir', dataDir, '--force'], 120_000);
