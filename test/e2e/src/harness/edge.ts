@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '@kedge/core';
+import { resetEdge } from '@kedge/edge/reset/index.js';
 import type { FaultProxy } from '@kedge/core/testing/fault-proxy.js';
 import type { Cloud } from './cloud.js';
 import { runKedge, spawnKedge, terminate, waitForLines, type CliProc } from './proc.js';
@@ -64,6 +66,9 @@ export async function startEdge(o: EdgeOptions): Promise<Edge> {
       if (stopped) return;
       stopped = true;
       await edge.kill();
+      // Pods the test ran are real containers: `kedge reset`'s code removes them, stops the private
+      // containerd and its shims and unmounts their shm, which a plain rm -rf cannot (EBUSY).
+      await resetEdge(dataDir, silentLogger()).catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },
     stdout: () => proc?.out ?? '',
