@@ -11,7 +11,7 @@ import { isApiError } from '@kedge/api';
 import { createTestPki, type Pki } from '../cloudhub/hub-harness.js';
 import { streamTunnelServer } from '../cloudcore/listeners.js';
 import { createCloudStream, STREAM_PATH, type CloudStream } from './cloud-stream.js';
-import { decodeFrame, encodeFrame, FrameType } from './frame.js';
+import { decodeFrame, encodeFrame, FrameType } from '@kedge/core/stream-tunnel/index.js';
 
 let pki: Pki;
 let stream: CloudStream;

@@ -1,6 +1,6 @@
 import type { Logger } from '@kedge/core';
 import { WebSocket } from 'ws';
-import { decodeFrame, decodeUvarint, encodeFrame, encodeUvarint, FrameType, SESSION_WINDOW } from './frame.js';
+import { decodeFrame, decodeUvarint, encodeFrame, encodeUvarint, FrameType, SESSION_WINDOW } from '@kedge/core/stream-tunnel/index.js';
 
 /** What a session's owner hears from the edge. Exactly one of error/closed ends it. */
 export interface SessionEvents {

@@ -1,7 +1,7 @@
 import { ApiError, badRequest } from '@kedge/api';
 import type { Container, CriClient } from '../cri/index.js';
 import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID } from '../edged/pod-manager/labels.js';
-import type { PodRef } from './frame.js';
+import type { PodRef } from '@kedge/core/stream-tunnel/index.js';
 
 export interface FoundContainer {
   id: string;

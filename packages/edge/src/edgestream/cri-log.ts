@@ -1,5 +1,5 @@
 import { badRequest } from '@kedge/api';
-import type { LogOptions } from './frame.js';
+import type { LogOptions } from '@kedge/core/stream-tunnel/index.js';
 
 /** One line of a CRI log file: `<RFC3339Nano> <stdout|stderr> <P|F> <content>` (CRI logging spec). */
 export interface CriLogRecord {

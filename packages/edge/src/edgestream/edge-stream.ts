@@ -5,7 +5,7 @@ import { WebSocket, type ClientOptions } from 'ws';
 import type { CriClient } from '../cri/index.js';
 import { createBackoff, defaultBackoff, type BackoffOptions } from '../edgehub/backoff.js';
 import { secureContextFor, type EdgeTls } from '../edgehub/dial.js';
-import { decodeFrame } from './frame.js';
+import { decodeFrame } from '@kedge/core/stream-tunnel/index.js';
 import { lazyRuntime, type RuntimeLocation } from './runtime-client.js';
 import { SessionHost } from './sessions.js';
 

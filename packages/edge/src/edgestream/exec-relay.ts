@@ -2,7 +2,7 @@ import { ApiError, badRequest } from '@kedge/api';
 import { WebSocket } from 'ws';
 import type { CriClient } from '../cri/index.js';
 import { findContainer } from './containers.js';
-import type { ExecOptions, PodRef } from './frame.js';
+import type { ExecOptions, PodRef } from '@kedge/core/stream-tunnel/index.js';
 
 /** Channel numbers of the Kubernetes streaming protocols (k8s-api.md §10). */
 export const Channel = { Stdin: 0, Stdout: 1, Stderr: 2, Error: 3, Resize: 4, Close: 255 } as const;

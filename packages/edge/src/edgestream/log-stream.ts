@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { sleep } from '@kedge/core';
 import { LineSplitter, LogFormatter, parseCriLogLine, sinceMillis } from './cri-log.js';
-import type { LogOptions } from './frame.js';
+import type { LogOptions } from '@kedge/core/stream-tunnel/index.js';
 
 const CHUNK = 64 * 1024;
 

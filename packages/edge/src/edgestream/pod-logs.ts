@@ -1,7 +1,7 @@
 import type { CriClient } from '../cri/index.js';
 import { sinceMillis } from './cri-log.js';
 import { containerLogPath, findContainer, isRunning } from './containers.js';
-import type { LogOptions, PodRef } from './frame.js';
+import type { LogOptions, PodRef } from '@kedge/core/stream-tunnel/index.js';
 import { streamLogFile } from './log-stream.js';
 
 /**

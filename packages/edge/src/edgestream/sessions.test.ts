@@ -11,7 +11,7 @@ import { findBinary, installHint, startPrivateContainerd, type RunningContainerd
 import { createCriClient, type CriClient, type PodSandboxConfig } from '../cri/index.js';
 import { CONTAINER_NAME, podLabels } from '../edged/pod-manager/labels.js';
 import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, importImage } from '../images/index.js';
-import { decodeUvarint, encodeUvarint, FrameType, SESSION_WINDOW, type Frame, type OpenRequest } from './frame.js';
+import { decodeUvarint, encodeUvarint, FrameType, SESSION_WINDOW, type Frame, type OpenRequest } from '@kedge/core/stream-tunnel/index.js';
 import { SessionHost } from './sessions.js';
 
 const skip = process.getuid?.() !== 0

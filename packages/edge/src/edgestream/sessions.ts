@@ -3,7 +3,7 @@ import type { Logger } from '@kedge/core';
 import type { CriClient } from '../cri/index.js';
 import { Credit } from './credit.js';
 import { Channel, openExec, type ExecSession } from './exec-relay.js';
-import { encodeFrame, encodeUvarint, decodeUvarint, FrameType, SESSION_WINDOW, type Frame, type OpenRequest } from './frame.js';
+import { encodeFrame, encodeUvarint, decodeUvarint, FrameType, SESSION_WINDOW, type Frame, type OpenRequest } from '@kedge/core/stream-tunnel/index.js';
 import { podLogs } from './pod-logs.js';
 
 interface Session {

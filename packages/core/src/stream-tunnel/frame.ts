@@ -1,8 +1,8 @@
 /**
  * The stream tunnel's wire format (kedge's, modelled on KubeEdge's stream tunnel, kubeedge-reference.md
  * §7): every WebSocket binary message is one frame `uvarint sessionId · u8 type · payload`. The cloud
- * allocates session ids; the same codec lives in @kedge/cloud's cloudstream/frame.ts (edge never imports
- * cloud), and the e2e tests exercise both ends together.
+ * allocates session ids. It lives in core because both ends use it: cloudstream (CloudCore) and edgestream
+ * (EdgeCore), and the edge may not import the cloud.
  */
 export const FrameType = {
   /** cloud → edge: payload JSON {@link OpenRequest}. */
