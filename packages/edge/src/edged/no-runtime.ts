@@ -2,6 +2,7 @@ import { Group, Op, ResType, Source, buildEdgeResource, kubeTime, newMessage, ty
 import type { Logger } from '@kedge/core';
 import type { EdgeLink } from '../edgehub/types.js';
 import type { ObjectOp } from '../metamanager/meta-manager.js';
+import { podDeleteMessage } from './status-reporter.js';
 
 /** Container waiting reason shown in `kubectl get pods` STATUS while the edge has no runtime. */
 export const NO_RUNTIME_REASON = 'NoContainerRuntime';
@@ -86,13 +87,7 @@ export function createNoRuntime(o: NoRuntimeOptions): NoRuntime {
     if (deleting.has(uid)) return;
     const ns = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
-    const sent = o.link.send(newMessage({
-      source: Source.edged,
-      group: Group.meta,
-      operation: Op.delete,
-      resource: buildEdgeResource(ns, ResType.pod, name),
-      content: { gracePeriodSeconds: 0, preconditions: { uid } },
-    }));
+    const sent = o.link.send(podDeleteMessage(pod));
     if (!sent) return;
     deleting.add(uid);
     log.info({ pod: `${ns}/${name}` }, 'pod deleted: nothing was running');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Group, Op, ResType, Source, buildEdgeResource, kubeTime, newMessage, type KubeObject } from '@kedge/api';
+import { Group, Op, ResType, Source, buildEdgeResource, kubeTime, newMessage, type KubeObject, type Message } from '@kedge/api';
 import type { Logger } from '@kedge/core';
 import type { EdgeLink } from '../edgehub/types.js';
 
@@ -44,6 +44,20 @@ interface Latest {
 
 /** Static pods have no API object to report to (no mirror pods yet), so their status stays local. */
 export const isStaticPod = (pod: KubeObject): boolean => pod.metadata.annotations?.['kubernetes.io/config.source'] === 'file';
+
+/**
+ * The UID-guarded pod delete that finishes a graceful deletion once nothing of the pod runs (kubelet's
+ * status manager); EdgeController turns it into a delete with gracePeriodSeconds 0 and a uid precondition.
+ */
+export function podDeleteMessage(pod: KubeObject): Message {
+  return newMessage({
+    source: Source.edged,
+    group: Group.meta,
+    operation: Op.delete,
+    resource: buildEdgeResource(pod.metadata.namespace ?? 'default', ResType.pod, pod.metadata.name ?? ''),
+    content: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid ?? '' } },
+  });
+}
 
 /**
  * The edge half of kubelet's status manager: podstatus messages (`{ns}/podstatus/{name}`, content
@@ -121,13 +135,7 @@ export function createStatusReporter(o: StatusReporterOptions): StatusReporter {
       const ns = pod.metadata.namespace ?? 'default';
       const name = pod.metadata.name ?? '';
       const uid = pod.metadata.uid ?? '';
-      const sent = o.link.send(newMessage({
-        source: Source.edged,
-        group: Group.meta,
-        operation: Op.delete,
-        resource: buildEdgeResource(ns, ResType.pod, name),
-        content: { gracePeriodSeconds: 0, preconditions: { uid } },
-      }));
+      const sent = o.link.send(podDeleteMessage(pod));
       if (sent) {
         latest.delete(uid);
         log.info({ pod: `${ns}/${name}`, uid }, 'pod stopped: deletion finished');
