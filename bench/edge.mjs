@@ -6,7 +6,8 @@
 //      EdgeCore RSS with those pods running;
 //  (c) offline reboot recovery: cloud stopped, EdgeCore + containerd + shims + containers killed, then
 //      EdgeCore start → every pod running again in the runtime, cloud still down.
-//   node bench/edge.mjs [--pods 20] [--idle-seconds 30]
+//   node bench/edge.mjs [--pods 20] [--idle-seconds 30] [--idle-only]
+// --idle-only stops after (a): the quick loop for idle-memory work (docs/benchmarks.md "Edge", round 3).
 // Needs root, containerd, runc and busybox-static (the e2e suite's requirements).
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ import { startCloud, startEdge } from '@kedge/e2e/harness/edge-link.js';
 import { waitFor, sleep } from '@kedge/e2e/harness/wait.js';
 import { BUSYBOX, edgeCri, edgedSkipReason, podContainers, powerCut, reapRuntime } from '@kedge/e2e/edged/runtime.js';
 
-const { values: opts } = parseArgs({ options: { pods: { type: 'string', default: '20' }, 'idle-seconds': { type: 'string', default: '30' } } });
+const { values: opts } = parseArgs({ options: { pods: { type: 'string', default: '20' }, 'idle-seconds': { type: 'string', default: '30' }, 'idle-only': { type: 'boolean', default: false } } });
 const PODS = Number(opts.pods);
 const IDLE_S = Number(opts['idle-seconds']);
 const NODE = 'bench-edge-1';
@@ -56,6 +57,7 @@ const podBody = (i) => ({
   },
 });
 
+const IDLE_ONLY = Symbol('idle-only');
 const cloud = await startCloud();
 let edge;
 // Load average at start and end: the shared VM's other work queues ahead of runc and the shims.
@@ -75,7 +77,8 @@ try {
   await sleep(IDLE_S * 1000);
   const cpuIdle = ((cpuTicks(pid) - t0) / TICK / IDLE_S) * 100;
   // VmRSS (what KubeEdge's figure is) split into anonymous memory and mapped files (node binary, addons).
-  result.idle = { rssMB: round(rssIdle), cpuPercent: round(cpuIdle, 2), seconds: IDLE_S, rssAfterMB: round(rssMB(pid)), anonMB: round(statusKB(pid, 'RssAnon') / 1024), fileMB: round(statusKB(pid, 'RssFile') / 1024) };
+  result.idle = { rssMB: round(rssIdle), cpuPercent: round(cpuIdle, 2), seconds: IDLE_S, rssAfterMB: round(rssMB(pid)), anonMB: round(statusKB(pid, 'RssAnon') / 1024), fileMB: round(statusKB(pid, 'RssFile') / 1024), threads: statusKB(pid, 'Threads') };
+  if (opts['idle-only']) throw IDLE_ONLY;
 
   // (b) start latency
   const created = new Map();
@@ -118,6 +121,8 @@ try {
   }
   pid = edgePid(edge.dataDir);
   result.recovery = { ms: Math.round(performance.now() - tStart), edgeCoreReadyMs: Math.round(tProcessUp - tStart), rssMB: round(rssMB(pid)) };
+} catch (err) {
+  if (err !== IDLE_ONLY) throw err;
 } finally {
   if (edge) {
     await edge.kill();
@@ -129,4 +134,8 @@ try {
 result.machine.loadEnd = os.loadavg().map((l) => round(l, 2));
 console.log(JSON.stringify(result, null, 2));
 const ok = (v, t) => (v <= t ? 'ok' : 'MISSED');
+if (opts['idle-only']) {
+  console.log(`edge: idle RSS ${result.idle.rssMB} MB, after ${IDLE_S} s ${result.idle.rssAfterMB} MB (anon ${result.idle.anonMB} + files ${result.idle.fileMB}; ≤60 ${ok(result.idle.rssAfterMB, 60)}), idle CPU ${result.idle.cpuPercent}%`);
+  process.exit(0);
+}
 console.log(`edge: idle RSS ${result.idle.rssMB} MB (≤60 ${ok(result.idle.rssMB, 60)}), idle CPU ${result.idle.cpuPercent}%, ${PODS} pods RSS ${result.withPods.rssMB} MB, start p50 ${result.start.p50ms} ms p99 ${result.start.p99ms} ms (≤2000 ${ok(result.start.p99ms, 2000)}), reboot recovery ${result.recovery.ms} ms (≤10000 ${ok(result.recovery.ms, 10000)})`);
