@@ -13,6 +13,7 @@ interface JoinFlags extends EdgeRunFlags {
   dataDir?: string;
   labels?: Record<string, string>;
   certServer?: string;
+  tunnelServer?: string;
 }
 
 function parseLabels(v: string): Record<string, string> {
@@ -53,7 +54,8 @@ export function joinCommand(io: CliIO, onForce: (why: string) => void): Command 
     .requiredOption('--node-name <name>', 'name of this node in the cloud')
     .option('--data-dir <dir>', 'certificates, cache and edge.yaml (default /var/lib/kedge/edge as root, else ./edge-data)')
     .option('--labels <k=v,...>', 'extra labels for the Node', parseLabels)
-    .option('--cert-server <url>', 'certificate server (default https://<cloud host>:10002)');
+    .option('--cert-server <url>', 'certificate server (default https://<cloud host>:10002)')
+    .option('--tunnel-server <host:port>', 'stream tunnel for kubectl logs/exec (default <cloud host>:10004)', parseCloud);
   return addEdgeRunOptions(cmd)
     .addHelpText('after', examples)
     .action(async (flags: JoinFlags) => {
@@ -63,6 +65,7 @@ export function joinCommand(io: CliIO, onForce: (why: string) => void): Command 
         node: { name: flags.nodeName, labels: flags.labels },
         dataDir: flags.dataDir,
         edgeHub: { server: flags.cloud, certServer: flags.certServer },
+        edgeStream: { server: flags.tunnelServer },
       });
       const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'kedge' });
       // The token is used once, here, and never stored (KubeEdge removes it from its config too).

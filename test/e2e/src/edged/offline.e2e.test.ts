@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { containerdLayout } from '@kedge/edge/containerd/index.js';
 import type { CriClient } from '@kedge/edge/cri/index.js';
-import { startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
-import { kubectlFor, type Kubectl } from '../harness/kubectl.js';
+import { type Cloud, type Edge } from '../harness/edge-link.js';
+import { type Kubectl } from '../harness/kubectl.js';
 import { sleep, waitFor } from '../harness/wait.js';
 import { waitNodeReady } from '../edge/fixtures.js';
-import { BUSYBOX, edgeCri, edgedSkipReason, podContainers, powerCut, reapRuntime, runningContainerIds, runtimeDir } from './runtime.js';
+import { BUSYBOX, type EdgedCluster, edgeCri, edgedSkipReason, podContainers, powerCut, runningContainerIds, runtimeDir, startEdgedCluster } from './runtime.js';
 
 // Issue 4, offline autonomy (kubeedge#4441, #4210, #3618): with the cloud stopped the pods keep running,
 // a killed container restarts, an EdgeCore restart adopts the running containers, and a reboot (EdgeCore,
@@ -24,23 +24,15 @@ let cloud: Cloud;
 let edge: Edge;
 let kubectl: Kubectl;
 
+let cluster: EdgedCluster | undefined;
+
 before(async () => {
   if (skip) return;
-  cloud = await startCloud();
-  edge = await startEdge({ cloud, name: NODE });
-  kubectl = kubectlFor(cloud.kubeconfig);
-  await waitNodeReady(cloud.kube, NODE);
+  cluster = await startEdgedCluster(NODE);
+  ({ cloud, edge, kubectl } = cluster);
 });
 
-after(async () => {
-  await kubectl?.dispose();
-  if (edge) {
-    await edge.kill();
-    await reapRuntime(edge.dataDir);
-    await edge.stop();
-  }
-  await cloud?.stop();
-});
+after(() => cluster?.stop());
 
 async function pods(): Promise<any[]> {
   const r = await kubectl(['get', 'pods', '-n', NS, '-l', 'app=autonomous', '-o', 'json']);

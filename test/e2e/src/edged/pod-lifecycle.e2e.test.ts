@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
-import { kubectlFor, type Kubectl } from '../harness/kubectl.js';
+import { type Cloud, type Edge } from '../harness/edge-link.js';
+import { type Kubectl } from '../harness/kubectl.js';
 import { waitFor } from '../harness/wait.js';
-import { waitNodeReady } from '../edge/fixtures.js';
-import { BUSYBOX, edgedSkipReason, reapRuntime } from './runtime.js';
+import { BUSYBOX, type EdgedCluster, edgedSkipReason, startEdgedCluster } from './runtime.js';
 
 // Issue 4: container lifecycle on the edge as a kubelet does it — CrashLoopBackOff with growing
 // restarts, a failing liveness probe restarts the container, readiness drives the Ready condition,
@@ -19,24 +18,16 @@ let cloud: Cloud;
 let edge: Edge;
 let kubectl: Kubectl;
 
+let cluster: EdgedCluster | undefined;
+
 before(async () => {
   if (skip) return;
-  cloud = await startCloud();
-  edge = await startEdge({ cloud, name: NODE });
-  kubectl = kubectlFor(cloud.kubeconfig);
-  await waitNodeReady(cloud.kube, NODE);
+  cluster = await startEdgedCluster(NODE);
+  ({ cloud, edge, kubectl } = cluster);
   await apply(podsManifest);
 });
 
-after(async () => {
-  await kubectl?.dispose();
-  if (edge) {
-    await edge.kill();
-    await reapRuntime(edge.dataDir);
-    await edge.stop();
-  }
-  await cloud?.stop();
-});
+after(() => cluster?.stop());
 
 async function apply(manifest: string): Promise<void> {
   const r = await kubectl(['apply', '-f', '-'], { input: manifest });

@@ -7,7 +7,9 @@ import { silentLogger } from '@kedge/core';
 import { containerdLayout, findBinary, installHint, startPrivateContainerd } from '@kedge/edge/containerd/index.js';
 import { createCriClient, type Container, type CriClient } from '@kedge/edge/cri/index.js';
 import { DEBIAN_BUSYBOX } from '@kedge/edge/images/index.js';
-import { findKubectl } from '../harness/kubectl.js';
+import { startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
+import { findKubectl, kubectlFor, type Kubectl } from '../harness/kubectl.js';
+import { waitNodeReady } from '../edge/fixtures.js';
 import { waitFor } from '../harness/wait.js';
 
 export const BUSYBOX = 'kedge.local/busybox:1.35';
@@ -111,4 +113,33 @@ export async function reapRuntime(edgeDataDir: string): Promise<void> {
   await waitFor(() => shimPids(containerdLayout(dir).socket).length === 0, { timeoutMs: 10_000, message: 'shims to exit' }).catch(() => {
     for (const pid of shimPids(containerdLayout(dir).socket)) process.kill(pid, 'SIGKILL');
   });
+}
+
+/** A `kedge server` with one joined edge running pods on its private containerd, and kubectl for it. */
+export interface EdgedCluster {
+  cloud: Cloud;
+  edge: Edge;
+  kubectl: Kubectl;
+  /** Disposes kubectl, stops the edge (its pods, containerd and shims go with it) and the cloud. */
+  stop(): Promise<void>;
+}
+
+export async function startEdgedCluster(node: string): Promise<EdgedCluster> {
+  const cloud = await startCloud();
+  let edge: Edge | undefined;
+  let kubectl: Kubectl | undefined;
+  const stop = async () => {
+    await kubectl?.dispose();
+    await edge?.stop();
+    await cloud.stop();
+  };
+  try {
+    edge = await startEdge({ cloud, name: node });
+    kubectl = kubectlFor(cloud.kubeconfig);
+    await waitNodeReady(cloud.kube, node);
+    return { cloud, edge, kubectl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

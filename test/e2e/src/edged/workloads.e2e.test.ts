@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CriClient } from '@kedge/edge/cri/index.js';
-import { startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
-import { kubectlFor, type Kubectl } from '../harness/kubectl.js';
+import { type Cloud, type Edge } from '../harness/edge-link.js';
+import { type Kubectl } from '../harness/kubectl.js';
 import { freePorts } from '../harness/ports.js';
 import { waitFor } from '../harness/wait.js';
-import { waitNodeReady } from '../edge/fixtures.js';
-import { BUSYBOX, edgeCri, edgedSkipReason, podContainers, reapRuntime } from './runtime.js';
+import { BUSYBOX, type EdgedCluster, edgeCri, edgedSkipReason, podContainers, startEdgedCluster } from './runtime.js';
 
 // Issue 4: a Deployment placed on an edge node by nodeSelector runs on the edge's containerd with its
 // env (configMapKeyRef, fieldRef), volumes (configMap, emptyDir, hostPath) and ports, follows a
@@ -25,25 +24,19 @@ let kubectl: Kubectl;
 let cri: CriClient;
 let hostDir: string;
 
+let cluster: EdgedCluster | undefined;
+
 before(async () => {
   if (skip) return;
   hostDir = mkdtempSync(join(tmpdir(), 'kedge-edged-host-'));
-  cloud = await startCloud();
-  edge = await startEdge({ cloud, name: NODE });
-  kubectl = kubectlFor(cloud.kubeconfig);
+  cluster = await startEdgedCluster(NODE);
+  ({ cloud, edge, kubectl } = cluster);
   cri = edgeCri(edge.dataDir);
-  await waitNodeReady(cloud.kube, NODE);
 });
 
 after(async () => {
   cri?.close();
-  await kubectl?.dispose();
-  if (edge) {
-    await edge.kill();
-    await reapRuntime(edge.dataDir);
-    await edge.stop();
-  }
-  await cloud?.stop();
+  await cluster?.stop();
   if (hostDir) rmSync(hostDir, { recursive: true, force: true });
 });
 

@@ -22,6 +22,9 @@ export interface Cloud {
   /** CloudHub and certificate server ports are fixed for the life of the Cloud (they survive restarts). */
   hubPort: number;
   certServerPort: number;
+  /** The stream tunnel (kubectl logs/exec), fixed like the hub port. */
+  tunnelPort: number;
+  tunnelAddress: string;
   hubAddress: string;
   certServerUrl: string;
   dataDir: string;
@@ -42,11 +45,11 @@ export interface Cloud {
  */
 export async function startCloud(opts: CloudOptions = {}): Promise<Cloud> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kedge-cloud-e2e-'));
-  const [hubPort, certServerPort] = await freePorts(2) as [number, number];
+  const [hubPort, certServerPort, tunnelPort] = await freePorts(3) as [number, number, number];
   const readyMs = opts.readyTimeoutMs ?? 30_000;
   const args = [
     'server', '--data-dir', dataDir, '--port', '0', '--bind', '127.0.0.1', '--storage', 'sqlite',
-    '--cloudhub-port', String(hubPort), '--certserver-port', String(certServerPort), '--log-level', 'debug',
+    '--cloudhub-port', String(hubPort), '--certserver-port', String(certServerPort), '--tunnel-port', String(tunnelPort), '--log-level', 'debug',
     ...(opts.extraArgs ?? []),
   ];
   let proc: CliProc | undefined;
@@ -58,6 +61,8 @@ export async function startCloud(opts: CloudOptions = {}): Promise<Cloud> {
     kube: undefined as unknown as KubeHttp,
     hubPort,
     certServerPort,
+    tunnelPort,
+    tunnelAddress: `127.0.0.1:${tunnelPort}`,
     hubAddress: `127.0.0.1:${hubPort}`,
     certServerUrl: `https://127.0.0.1:${certServerPort}`,
     dataDir,

@@ -39,7 +39,7 @@ export function joinArgs(o: { cloud: Cloud; name: string; via?: FaultProxy; toke
   const labels = Object.entries(o.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
   return [
     'join', '--cloud', hub, '--token', o.token, '--node-name', o.name, '--data-dir', o.dataDir,
-    '--cert-server', o.cloud.certServerUrl, '--metaserver-port', '0', '--eventbus-port', '0', '--metrics-port', '0', '--log-level', 'debug',
+    '--cert-server', o.cloud.certServerUrl, '--tunnel-server', o.cloud.tunnelAddress, '--metaserver-port', '0', '--eventbus-port', '0', '--metrics-port', '0', '--log-level', 'debug',
     ...(labels ? ['--labels', labels] : []),
   ];
 }

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { parse, stringify } from 'yaml';
-import { freePorts, runKedge, startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
-import { kubectlFor, type Kubectl } from '../harness/kubectl.js';
+import { stringify } from 'yaml';
+import { runKedge, type Cloud, type Edge } from '../harness/edge-link.js';
+import { type Kubectl } from '../harness/kubectl.js';
 import { waitFor } from '../harness/wait.js';
-import { waitNodeReady } from '../edge/fixtures.js';
-import { BUSYBOX, edgedSkipReason, reapRuntime } from '../edged/runtime.js';
+import { BUSYBOX, type EdgedCluster, edgedSkipReason, startEdgedCluster } from '../edged/runtime.js';
 
 // Issue 4: `kubectl logs` and `kubectl exec` against a pod on an edge node, through the API server →
 // CloudCore stream tunnel (a WebSocket the edge dials out) → the edge's containerd. Real `kedge server`,
@@ -19,6 +17,7 @@ const NODE = 'stream-e2e-1';
 let cloud: Cloud;
 let edge: Edge;
 let kubectl: Kubectl;
+let cluster: EdgedCluster | undefined;
 
 const pod = (name: string, script: string, extra = ''): string => `
 apiVersion: v1
@@ -42,18 +41,9 @@ const restarter = pod('restarter', 'n=$(cat /data/n 2>/dev/null || echo 0); n=$(
 
 before(async () => {
   if (skip) return;
-  const [tunnelPort] = await freePorts(1);
-  cloud = await startCloud({ extraArgs: ['--tunnel-port', String(tunnelPort)] });
-  edge = await startEdge({ cloud, name: NODE });
-  // The edge dials <cloudhub host>:10004 by default; this cloud's tunnel is on a free port.
-  await edge.kill();
-  const file = join(edge.dataDir, 'edge.yaml');
-  const cfg = parse(readFileSync(file, 'utf8')) as { edgeStream: { server: string } };
-  cfg.edgeStream.server = `127.0.0.1:${tunnelPort}`;
-  writeFileSync(file, stringify(cfg), { mode: 0o600 });
-  await edge.start();
-  kubectl = kubectlFor(cloud.kubeconfig);
-  await waitNodeReady(cloud.kube, NODE);
+  // The harness gives the cloud's tunnel a free port and joins the edge with --tunnel-server pointing at it.
+  cluster = await startEdgedCluster(NODE);
+  ({ cloud, edge, kubectl } = cluster);
   const r = await kubectl(['apply', '-f', '-'], { input: `${talker}\n---\n${restarter}` });
   assert.equal(r.code, 0, r.stderr);
   await waitFor(async () => (await kubectl(['get', 'pod', 'talker', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { timeoutMs: 60_000, message: 'talker Running' });
@@ -61,15 +51,7 @@ before(async () => {
   await waitFor(async () => (await kubectl(['logs', 'talker'])).stdout.includes('line 5'), { timeoutMs: 30_000, message: 'talker logs through the tunnel' });
 });
 
-after(async () => {
-  await kubectl?.dispose();
-  if (edge) {
-    await edge.kill();
-    await reapRuntime(edge.dataDir);
-    await edge.stop();
-  }
-  await cloud?.stop();
-});
+after(() => cluster?.stop());
 
 test('kubectl logs: whole log (stdout and stderr), --tail, --timestamps, --limit-bytes', { skip, timeout: 60_000 }, async () => {
   const all = await kubectl(['logs', 'talker']);
