@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { stringify } from 'yaml';
 import { createLogger } from '@kedge/core';
 import { UserError } from '@kedge/cloud/server/index.js';
 import { defaultEdgeDataDir } from '@kedge/edge/config/edge-config.js';
-import { loadMapperConfig, mapperProtocols, MapperConfigError, runMapper } from '@kedge/mappers';
+import { loadMapperConfig, mapperProtocols, runMapper } from '@kedge/mappers';
 import type { CliIO } from '../io.js';
 import { shutdownSignal } from '../signals.js';
 
@@ -14,6 +15,7 @@ interface MapperFlags {
   restPort?: number;
   name?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  printDefaultConfig?: boolean;
 }
 
 function port(v: string): number {
@@ -32,6 +34,9 @@ Examples:
 
   # EdgeCore running as root, REST API on a free port
   kedge mapper virtual --dmi-socket /var/lib/kedge/edge/dmi.sock --rest-port 0
+
+  # a starting point for --config
+  kedge mapper modbus --print-default-config > modbus-mapper.yaml
 `;
 
 /** `kedge mapper <protocol>`: one protocol mapper talking DMI to the local EdgeCore. */
@@ -45,24 +50,27 @@ export function mapperCommand(io: CliIO, onForce: (why: string) => void): Comman
     .option('--rest-port <port>', 'REST API port; 0 = any free port, -1 = off (default 7777)', port)
     .option('--name <name>', 'mapper name (default <protocol>-mapper)')
     .addOption(new Option('--log-level <level>', 'minimum log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
+    .option('--print-default-config', "print this mapper's config (KubeEdge mapper-framework config.yaml) with its defaults and exit")
     .addHelpText('after', examples)
     .action(async (protocol: string, f: MapperFlags) => {
       const factory = mapperProtocols[protocol]!;
-      let config;
-      try {
-        config = loadMapperConfig({
-          ...(f.config ? { file: f.config } : {}),
-          defaults: { protocol, dmiSocket: join(defaultEdgeDataDir(), 'dmi.sock') },
-          overrides: {
-            ...(f.dmiSocket ? { dmiSocket: f.dmiSocket } : {}),
-            ...(f.socket ? { socket: f.socket } : {}),
-            ...(f.restPort !== undefined ? { restPort: f.restPort } : {}),
-            ...(f.name ? { name: f.name } : {}),
-          },
-        });
-      } catch (err) {
-        if (err instanceof MapperConfigError) throw new UserError(err.message);
-        throw err;
+      const config = loadMapperConfig({
+        ...(f.config ? { file: f.config } : {}),
+        defaults: { protocol, dmiSocket: join(defaultEdgeDataDir(), 'dmi.sock') },
+        overrides: {
+          ...(f.dmiSocket ? { dmiSocket: f.dmiSocket } : {}),
+          ...(f.socket ? { socket: f.socket } : {}),
+          ...(f.restPort !== undefined ? { restPort: f.restPort } : {}),
+          ...(f.name ? { name: f.name } : {}),
+        },
+      });
+      // (A bad config throws MapperConfigError, a ConfigError: main prints the message naming the field, exit 2.)
+      if (f.printDefaultConfig) {
+        io.out(stringify({
+          grpc_server: { socket_path: config.socket },
+          common: { name: config.name, version: config.version, api_version: config.apiVersion, protocol: config.protocol, edgecore_sock: config.dmiSocket, http_port: config.restPort },
+        }).trimEnd());
+        return;
       }
       const log = createLogger({ level: f.logLevel, pretty: io.stderrIsTTY, name: 'kedge' });
       const { signal, dispose } = shutdownSignal(onForce);
