@@ -44,6 +44,7 @@ interface CloudFlags extends CloudCoreFlags {
   logLevel?: (typeof logLevels)[number];
   logFormat?: 'json' | 'pretty';
   printDefaultConfig?: boolean;
+  metricsPort?: number;
 }
 
 const examples = `
@@ -67,6 +68,7 @@ export function cloudCommand(io: CliIO, onForce: (why: string) => void): Command
     .option('--kubeconfig <file>', 'kubeconfig of the cluster to serve (default $KUBECONFIG)')
     .option('-c, --config <file>', 'YAML config file with cloudcore and log sections (see docs/configuration.md)');
   return addCloudCoreOptions(cmd)
+    .option('--metrics-port <n>', 'Prometheus /metrics on 127.0.0.1, 0 for any free port (default 10352)', parsePort)
     .addOption(new Option('--log-level <level>', 'minimum log level (default info)').choices(logLevels))
     .addOption(new Option('--log-format <format>', 'log format on stderr (default pretty on a terminal, else json)').choices(['json', 'pretty']))
     .option('--print-default-config', 'print the default configuration as YAML and exit')
@@ -80,7 +82,7 @@ export function cloudCommand(io: CliIO, onForce: (why: string) => void): Command
       if (!kubeconfig) throw new ConfigError('--kubeconfig is required (or set $KUBECONFIG)');
       const cfg = loadCloudConfig({
         file: flags.config,
-        flags: { cloudcore: cloudCoreOverrides(flags), log: { level: flags.logLevel, pretty: flags.logFormat === undefined ? undefined : flags.logFormat === 'pretty' } },
+        flags: { cloudcore: cloudCoreOverrides(flags), metrics: { port: flags.metricsPort }, log: { level: flags.logLevel, pretty: flags.logFormat === undefined ? undefined : flags.logFormat === 'pretty' } },
         stderrIsTTY: io.stderrIsTTY,
       });
       const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'kedge' });

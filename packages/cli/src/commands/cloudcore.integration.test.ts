@@ -115,7 +115,7 @@ test('kedge cloud runs CloudCore alone against a kedge server started with --dis
   assert.equal(none.code, 1);
   assert.equal(none.stderr.trim(), 'kedge: no join token yet: start kedge server (or kedge cloud) first');
 
-  const cloud = launch(t, ['cloud', '--kubeconfig', kubeconfig, '--cloudhub-port', '0', '--certserver-port', '0', '--log-level', 'warn']);
+  const cloud = launch(t, ['cloud', '--kubeconfig', kubeconfig, '--cloudhub-port', '0', '--certserver-port', '0', '--tunnel-port', '0', '--metrics-port', '0', '--log-level', 'warn']);
   const { hub, certs } = await urls(cloud);
   // Printed right after the certificate-server line, possibly in a later stdout chunk.
   await cloud.waitFor(new RegExp(`^join token: kedge gettoken --kubeconfig ${kubeconfig.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'), 10_000);
@@ -125,6 +125,11 @@ test('kedge cloud runs CloudCore alone against a kedge server started with --dis
   const edgeDir = tmp(t, 'kedge-cc-edge-');
   const edge = await bootstrapEdgeCerts({ certServer: certs, token: r.stdout.trim(), nodeName: 'edge-a', dir: edgeDir, log: silentLogger(), timeoutMs: 10_000 });
   assert.equal(await dialHub(hub, edge, 'edge-a'), 'open');
+  // kedge cloud serves CloudHub's metrics on its own listener (issue 6).
+  const [, metricsUrl] = await cloud.waitFor(/^metrics listening on (http:\S+)$/m, 10_000);
+  const text = await (await fetch(metricsUrl!)).text();
+  assert.match(text, /^kedge_cloudhub_connections_total [1-9]/m);
+  assert.match(text, /^kedge_cloud_process_resident_memory_bytes /m);
 });
 
 test('CloudCore ports: a taken port is a one-line error naming the flag; gettoken without a server explains', { timeout: 60_000 }, async (t) => {

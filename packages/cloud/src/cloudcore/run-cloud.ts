@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { cloudCoreCacheTransforms } from './cache-transforms.js';
-import { createEventRecorder, createInformerFactory, createKubeClient, loadKubeconfig, runModules, type KubeClientConfig, type Logger } from '@kedge/core';
+import { createEventRecorder, createInformerFactory, createKubeClient, createMetricsRegistry, loadKubeconfig, metricsServerModule, runModules, type KubeClientConfig, type Logger } from '@kedge/core';
+import { createCloudMetrics } from '../metrics/index.js';
 import { UserError } from '../server/errors.js';
+import { urlHost } from '../server/listen.js';
 import type { CloudConfig } from './cloud-config.js';
 import type { CloudCoreConfig } from './config.js';
 import { ensureCloudCoreResources } from './ensure-crds.js';
@@ -31,11 +33,19 @@ export async function runCloud(cfg: CloudConfig, kubeconfig: string, log: Logger
   const informers = createInformerFactory(client, log, { transforms: cloudCoreCacheTransforms() });
   const recorder = createEventRecorder(client, COMPONENT, log);
   let started = false;
+  // Prometheus /metrics (issue 6): CloudHub state and counters; API request metrics belong to the cluster's API server.
+  const registry = createMetricsRegistry('kedge_cloud');
+  const metrics = createCloudMetrics(registry);
+  const metricsModules = cfg.metrics.enable ? [metricsServerModule({
+    registry, host: cfg.metrics.bind, port: cfg.metrics.port, log,
+    onListening: (addr) => out(`metrics listening on http://${urlHost(addr.address)}:${addr.port}/metrics`),
+  })] : [];
   await runModules([
     { name: 'informers', start: (s) => informers.start(s) },
+    ...metricsModules,
     {
       name: 'cloudcore',
-      start: (s) => runCloudCore(cfg.cloudcore, { client, informers, recorder, log }, s, (line) => {
+      start: (s) => runCloudCore(cfg.cloudcore, { client, informers, recorder, log, onHub: (hub) => metrics.watchHub(hub) }, s, (line) => {
         out(line);
         if (!started && line.startsWith('certificate server listening')) {
           started = true;
