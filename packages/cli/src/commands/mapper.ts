@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { createLogger } from '@kedge/core';
@@ -6,6 +8,7 @@ import { UserError } from '@kedge/cloud/server/index.js';
 import { defaultEdgeDataDir } from '@kedge/edge/config/edge-config.js';
 import { loadMapperConfig, mapperProtocols, runMapper } from '@kedge/mappers';
 import type { CliIO } from '../io.js';
+import { mapperPod } from '../mapper-pod/index.js';
 import { shutdownSignal } from '../signals.js';
 
 interface MapperFlags {
@@ -16,6 +19,9 @@ interface MapperFlags {
   name?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   printDefaultConfig?: boolean;
+  printPodManifest?: boolean;
+  node?: string;
+  namespace: string;
 }
 
 function port(v: string): number {
@@ -37,6 +43,9 @@ Examples:
 
   # a starting point for --config
   kedge mapper modbus --print-default-config > modbus-mapper.yaml
+
+  # run it as a pod on edge node edge-1 instead (print on that node: the pod runs its node and kedge)
+  kedge mapper virtual --print-pod-manifest --node edge-1 | kubectl apply -f -
 `;
 
 /** `kedge mapper <protocol>`: one protocol mapper talking DMI to the local EdgeCore. */
@@ -51,6 +60,9 @@ export function mapperCommand(io: CliIO, onForce: (why: string) => void): Comman
     .option('--name <name>', 'mapper name (default <protocol>-mapper)')
     .addOption(new Option('--log-level <level>', 'minimum log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
     .option('--print-default-config', "print this mapper's config (KubeEdge mapper-framework config.yaml) with its defaults and exit")
+    .option('--print-pod-manifest', "print a Pod that runs this mapper on --node (chroot into the node's own node and kedge install) and exit")
+    .option('--node <name>', 'with --print-pod-manifest: the edge node (default this host\'s name)')
+    .option('--namespace <ns>', 'with --print-pod-manifest: the pod\'s namespace', 'default')
     .addHelpText('after', examples)
     .action(async (protocol: string, f: MapperFlags) => {
       const factory = mapperProtocols[protocol]!;
@@ -70,6 +82,15 @@ export function mapperCommand(io: CliIO, onForce: (why: string) => void): Comman
           grpc_server: { socket_path: config.socket },
           common: { name: config.name, version: config.version, api_version: config.apiVersion, protocol: config.protocol, edgecore_sock: config.dmiSocket, http_port: config.restPort },
         }).trimEnd());
+        return;
+      }
+      if (f.printPodManifest) {
+        io.out(stringify(mapperPod({
+          protocol, name: config.name, node: f.node ?? hostname().toLowerCase(), namespace: f.namespace,
+          dmiSocket: resolve(config.dmiSocket), socket: resolve(config.socket), restPort: config.restPort,
+          ...(f.config ? { configFile: resolve(f.config) } : {}),
+          nodeBinary: process.execPath, kedgeMain: realpathSync(process.argv[1]!), logLevel: f.logLevel,
+        })).trimEnd());
         return;
       }
       const log = createLogger({ level: f.logLevel, pretty: io.stderrIsTTY, name: 'kedge' });
