@@ -172,6 +172,9 @@ try {
     latencyMs: { p50: pct(win.lat, 50), p99: pct(win.lat, 99), max: win.lat.at(-1) },
     edgeToApiMs: { p50: pct(win.edgeLat, 50), p99: pct(win.edgeLat, 99) },
     edgeHubDropped: (m1.kedge_edgehub_dropped_messages_total ?? 0) - (m0.kedge_edgehub_dropped_messages_total ?? 0),
+    // Where a backlog sits at the end of the window: the edge's upstream queue and its spool (edge side), or neither (cloud side).
+    edgeHubSentPerSec: round(((m1.kedge_edgehub_sent_messages_total ?? 0) - (m0.kedge_edgehub_sent_messages_total ?? 0)) / secs),
+    endOfWindow: { edgeHubQueued: m1.kedge_edgehub_queue_depth, spooled: m1.kedge_spool_messages },
   };
   progress(`end to end: ${JSON.stringify(result.endToEnd)}`);
   mapperCtl.abort();
