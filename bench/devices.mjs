@@ -11,10 +11,11 @@
 //      (replay rate) and the last values visible at the API.
 //   node bench/devices.mjs [--devices 1000] [--seconds 30] [--mqtt 20000] [--spool 5000] [--hub-qps 30 --hub-burst 60]
 // --hub-qps/--hub-burst set the edge's edgeHub.qps/burst (upstream messages per second; default 30/60, KubeEdge's
-// messageQPS/messageBurst), which bounds every upstream twin report and the spool replay.
+// messageQPS/messageBurst), which bounds every upstream twin report and the spool replay; --cloud-qps/--cloud-burst
+// set the server's cloudcore.cloudHub.perNodeQps/perNodeBurst (upstream messages accepted per node; default 50/100).
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parse, stringify } from 'yaml';
 import { parseArgs } from 'node:util';
@@ -30,8 +31,9 @@ import { virtualFactory } from '@kedge/mappers/virtual/index.js';
 const { values: opts } = parseArgs({ options: {
   devices: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '30' },
   mqtt: { type: 'string', default: '20000' }, spool: { type: 'string', default: '5000' },
-  'hub-qps': { type: 'string' }, 'hub-burst': { type: 'string' },
+  'hub-qps': { type: 'string' }, 'hub-burst': { type: 'string' }, 'cloud-qps': { type: 'string' }, 'cloud-burst': { type: 'string' },
 } });
+const CLOUD = opts['cloud-qps'] ? { perNodeQps: Number(opts['cloud-qps']), perNodeBurst: Number(opts['cloud-burst'] ?? Number(opts['cloud-qps']) * 2) } : undefined;
 const HUB = opts['hub-qps'] ? { qps: Number(opts['hub-qps']), burst: Number(opts['hub-burst'] ?? Number(opts['hub-qps']) * 2) } : undefined;
 const progress = (msg) => process.stderr.write(`[devices ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const lastMatch = (re, text) => [...text.matchAll(re)].at(-1)?.[1];
@@ -90,7 +92,15 @@ async function pool(n, width, fn) {
 }
 
 const result = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: round(os.totalmem() / 2 ** 30), node: process.version, uptimeStart: execSync('uptime').toString().trim() }, devices: DEVICES };
-const cloud = await startCloud();
+let cloudArgs = [];
+const cfgDir = mkdtempSync(join(os.tmpdir(), 'kedge-bench-devices-'));
+if (CLOUD) {
+  const file = join(cfgDir, 'server.yaml');
+  writeFileSync(file, stringify({ cloudcore: { cloudHub: CLOUD } }));
+  cloudArgs = ['--config', file];
+}
+result.cloudHub = CLOUD ?? { perNodeQps: 50, perNodeBurst: 100, note: 'defaults' };
+const cloud = await startCloud({ extraArgs: cloudArgs });
 const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: cloud.hubPort } });
 const mapperCtl = new AbortController();
 let edge;
@@ -244,9 +254,10 @@ try {
   await edge?.stop();
   await proxy.close();
   await cloud.stop();
+  rmSync(cfgDir, { recursive: true, force: true });
 }
 result.machine.uptimeEnd = execSync('uptime').toString().trim();
 console.log(JSON.stringify(result, null, 2));
 const e = result.endToEnd;
 const sp = result.spool?.writePerSec !== undefined ? `spool write ${result.spool.writePerSec}/s, replay ${result.spool.replayPerSec}/s` : `spool ${result.spool?.skipped ?? 'skipped'}`;
-console.log(`devices: ${DEVICES} devices (edgeHub ${result.edgeHub.qps}/s), ${e.twinReportsPerSec} twin reports/s accepted at the edge (${e.twinPropertyUpdatesPerSec} property updates/s), ${e.statusWritesPerSec} status writes/s at the API, read→watch p50 ${e.latencyMs.p50} ms p99 ${e.latencyMs.p99} ms; raw MQTT QoS 1 ${result.rawMqtt.perSec} msg/s (ratio ${result.ratio}); ${sp}`);
+console.log(`devices: ${DEVICES} devices (edgeHub ${result.edgeHub.qps}/s, cloudHub ${result.cloudHub.perNodeQps}/s per node), ${e.twinReportsPerSec} twin reports/s accepted at the edge (${e.twinPropertyUpdatesPerSec} property updates/s), ${e.statusWritesPerSec} status writes/s at the API, read→watch p50 ${e.latencyMs.p50} ms p99 ${e.latencyMs.p99} ms; raw MQTT QoS 1 ${result.rawMqtt.perSec} msg/s (ratio ${result.ratio}); ${sp}`);
