@@ -57,7 +57,7 @@ class Peer {
   }
 }
 
-async function runBus(rig: TwinRig, o: Partial<EventBusOptions>): Promise<{ url: string; stop: () => Promise<void> }> {
+async function runBus(rig: TwinRig, o: Partial<EventBusOptions>): Promise<{ url: string; connected: () => number; stop: () => Promise<void> }> {
   const ac = new AbortController();
   let resolveUrl!: (u: string) => void;
   const listening = new Promise<string>((r) => (resolveUrl = r));
@@ -67,10 +67,10 @@ async function runBus(rig: TwinRig, o: Partial<EventBusOptions>): Promise<{ url:
   });
   const running = bus.start(ac.signal);
   const url = await Promise.race([listening, running.then(() => { throw new Error('bus stopped'); })]);
-  // The bus's own client subscribes after connecting; wait until it is there.
+  // An external link subscribes after connecting; wait until it is there (the embedded one is in-process).
   for (let i = 0; i < 100 && bus.connected() === 0; i++) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 100));
-  return { url, stop: async () => { ac.abort(); await running; } };
+  return { url, connected: () => bus.connected(), stop: async () => { ac.abort(); await running; } };
 }
 
 describe('EventBus on the embedded broker', () => {
@@ -211,7 +211,7 @@ describe('EventBus options', () => {
     }
   });
 
-  it('external mosquitto with authentication', async (t) => {
+  it('external mosquitto with authentication; mode both answers on both buses', async (t) => {
     const have = (bin: string) => spawnSync(bin, ['--help']).error === undefined;
     if (!have('mosquitto') || !have('mosquitto_passwd')) return t.skip('mosquitto / mosquitto_passwd not installed (Debian package mosquitto)');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kedge-mosq-'));
@@ -244,6 +244,16 @@ describe('EventBus options', () => {
       await peer.pub(`${T}twin/update`, { event_id: 'x1', twin: { setpoint: { actual: { value: '20' } } } });
       assert.equal((await peer.next(`${T}twin/update/result`)).event_id, 'x1');
       assert.deepEqual((await peer.next(`${T}twin/update/delta`)).delta, { setpoint: '25' });
+      await bus.stop();
+      // mode both: a request on mosquitto is answered on mosquitto and on the embedded broker (in-process link).
+      bus = await runBus(rig, { mode: 'both', externalUrl: url, username: 'mapper', password: 's3cret' });
+      for (let i = 0; i < 100 && bus.connected() < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      const local = await Peer.connect(bus.url, { username: 'mapper', password: 's3cret' });
+      await peer.pub(`${T}twin/update`, { event_id: 'b1', twin: { setpoint: { actual: { value: '21' } } } });
+      assert.equal((await peer.next(`${T}twin/update/result`)).event_id, 'b1');
+      assert.equal((await local.next(`${T}twin/update/result`)).event_id, 'b1');
+      await local.client.endAsync();
       await peer.client.endAsync();
     } finally {
       await bus?.stop();

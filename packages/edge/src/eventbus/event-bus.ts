@@ -1,12 +1,14 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger, Module } from '@kedge/core';
 import { SUBSCRIBED_TOPICS } from '../devicetwin/topics.js';
 import { BrokerListenError, startBroker, type EmbeddedBroker } from './broker.js';
 
 /**
- * The EventBus (KubeEdge's eventbus module): EdgeCore's MQTT client on the embedded broker, an external
- * one (e.g. Debian's mosquitto), or both. It subscribes to KubeEdge's topics at QoS 1, hands what
- * arrives to DeviceTwin, and publishes what DeviceTwin answers (QoS 1, not retained) on every bus.
+ * The EventBus (KubeEdge's eventbus module): EdgeCore on the embedded broker, an external one (e.g.
+ * Debian's mosquitto), or both. It subscribes to KubeEdge's topics at QoS 1, hands what arrives to
+ * DeviceTwin, and publishes what DeviceTwin answers (QoS 1, not retained) on every bus. On the embedded
+ * broker it subscribes and publishes in-process (aedes' own API); only an external broker needs an MQTT
+ * client, so mqtt.js is loaded only then (~5 MB of an idle EdgeCore's RSS, docs/benchmarks.md "Edge").
  */
 
 export interface BusTarget {
@@ -38,15 +40,22 @@ export interface EventBus extends Module {
   connected(): number;
 }
 
-const loopbackFor = (host: string): string => (host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host);
 const urlFor = (host: string, port: number): string => `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/** One bus EdgeCore is on: the embedded broker in-process, or an MQTT client to an external broker. */
+interface Link {
+  connected(): boolean;
+  publish(topic: string, body: string): Promise<void>;
+  close(): Promise<void>;
+}
 
 export function createEventBus(opts: EventBusOptions): EventBus {
   const log = opts.log.child({ module: 'eventbus' });
-  const clients: MqttClient[] = [];
+  const links: Link[] = [];
 
-  function connect(url: string, label: string): MqttClient {
-    const client = mqtt.connect(url, {
+  async function connect(url: string, label: string): Promise<Link> {
+    const { default: mqtt } = await import('mqtt');
+    const client: MqttClient = mqtt.connect(url, {
       clientId: `kedge-edgecore-${label}-${Date.now()}`,
       ...(opts.username ? { username: opts.username, password: opts.password } : {}),
       reconnectPeriod: 1000,
@@ -61,49 +70,58 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     });
     client.on('error', (err) => log.warn({ url, bus: label, reason: err.message }, 'eventbus client error'));
     client.on('message', (topic, payload) => opts.target.handleBusMessage(topic, payload));
-    clients.push(client);
-    return client;
+    return {
+      connected: () => client.connected,
+      publish: async (topic, body) => {
+        await client.publishAsync(topic, body, { qos: 1, retain: false });
+      },
+      close: () => client.endAsync(true).catch(() => undefined),
+    };
+  }
+
+  async function attach(broker: EmbeddedBroker): Promise<Link> {
+    await broker.subscribe(SUBSCRIBED_TOPICS, (topic, payload) => opts.target.handleBusMessage(topic, payload));
+    log.info({ url: urlFor(broker.address.address, broker.address.port), bus: 'internal' }, 'eventbus connected');
+    return { connected: () => true, publish: (topic, body) => broker.publish(topic, body), close: async () => undefined };
   }
 
   return {
     name: 'eventbus',
-    connected: () => clients.filter((c) => c.connected).length,
+    connected: () => links.filter((l) => l.connected()).length,
     async start(signal) {
       let broker: EmbeddedBroker | undefined;
-      if (opts.mode !== 'external') {
-        try {
-          broker = await startBroker({ host: opts.bind, port: opts.port, username: opts.username, password: opts.password, log });
-        } catch (err) {
-          if (!(err instanceof BrokerListenError) || !opts.onListenError) throw err;
-          log.error({ reason: err.message }, 'embedded mqtt broker not started');
-          opts.onListenError(err);
-        }
-        if (broker) {
-          connect(urlFor(loopbackFor(broker.address.address), broker.address.port), 'internal');
-          opts.onListening?.(urlFor(broker.address.address, broker.address.port));
-        }
-      }
-      if (opts.mode !== 'internal') {
-        connect(opts.externalUrl, 'external');
-        if (opts.mode === 'external') opts.onListening?.(opts.externalUrl);
-      }
       const unsubscribe = opts.target.onPublish((topic, payload) => {
         const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-        for (const c of clients) {
-          c.publish(topic, body, { qos: 1, retain: false }, (err) => {
-            if (err) log.warn({ topic, reason: err.message }, 'eventbus publish failed');
-          });
+        for (const l of links) {
+          l.publish(topic, body).catch((err: Error) => log.warn({ topic, reason: err.message }, 'eventbus publish failed'));
         }
       });
       try {
+        if (opts.mode !== 'external') {
+          try {
+            broker = await startBroker({ host: opts.bind, port: opts.port, username: opts.username, password: opts.password, log });
+          } catch (err) {
+            if (!(err instanceof BrokerListenError) || !opts.onListenError) throw err;
+            log.error({ reason: err.message }, 'embedded mqtt broker not started');
+            opts.onListenError(err);
+          }
+          if (broker) {
+            links.push(await attach(broker));
+            opts.onListening?.(urlFor(broker.address.address, broker.address.port));
+          }
+        }
+        if (opts.mode !== 'internal') {
+          links.push(await connect(opts.externalUrl, 'external'));
+          if (opts.mode === 'external') opts.onListening?.(opts.externalUrl);
+        }
         await new Promise<void>((resolve) => {
           if (signal.aborted) resolve();
           else signal.addEventListener('abort', () => resolve(), { once: true });
         });
       } finally {
         unsubscribe();
-        await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
-        clients.length = 0;
+        await Promise.all(links.map((l) => l.close()));
+        links.length = 0;
         await broker?.close();
       }
     },
