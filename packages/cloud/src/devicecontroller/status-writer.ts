@@ -63,8 +63,24 @@ function mergePending(older: Pending, newer: Pending): Pending {
  * resourceVersion as precondition, so a stale cache never overwrites another writer's twins; conflicts
  * re-read and retry, other failures keep the values for the next attempt. The latest value is never dropped.
  */
+/** The copy with the higher resourceVersion (numeric, as etcd's and kedge's are); the cache's when unsure. */
+function newer(cached: KubeObject | undefined, written: KubeObject | undefined): KubeObject | undefined {
+  if (!written) return cached;
+  if (!cached) return written;
+  const a = cached.metadata.resourceVersion ?? '';
+  const b = written.metadata.resourceVersion ?? '';
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return cached;
+  return BigInt(b) > BigInt(a) ? written : cached;
+}
+
 export class StatusWriter {
   private readonly slots = new Map<string, Slot>();
+  /**
+   * The object each write returned. The informer's copy lags our own writes, and patching from it (with its
+   * resourceVersion as the precondition) made every write that followed closely on the previous one a 409,
+   * a re-read and a retry (docs/benchmarks.md, Devices); the newer of the two is the base instead.
+   */
+  private readonly written = new Map<string, KubeObject>();
   private readonly now: () => number;
   private closed = false;
   /** Status writes that reached the API server (for tests and metrics). */
@@ -121,18 +137,20 @@ export class StatusWriter {
     const slot = this.slots.get(key);
     if (slot?.timer) clearTimeout(slot.timer);
     this.slots.delete(key);
+    this.written.delete(key);
   }
 
   private async write(key: string, p: Pending): Promise<void> {
     const [ns, name] = key.split('/') as [string, string];
-    let cur: KubeObject | undefined = this.o.devices.get(key);
+    let cur: KubeObject | undefined = newer(this.o.devices.get(key), this.written.get(key));
     for (let attempt = 1; ; attempt++) {
       cur ??= await this.o.client.get(R.devices, ns, name);
       try {
-        await this.o.client.patch(R.devices, ns, name, 'merge', {
+        const out = await this.o.client.patch(R.devices, ns, name, 'merge', {
           metadata: { resourceVersion: cur.metadata.resourceVersion },
           status: statusPatch(cur, p),
         });
+        this.written.set(key, out);
         this.writes++;
         return;
       } catch (err) {
