@@ -68,7 +68,6 @@ export function mapperPod(o: MapperPodOptions): Record<string, any> {
   requireAbsolute('config', o.configFile);
   requireAbsolute('nodeBinary', o.nodeBinary);
   requireAbsolute('kedgeMain', o.kedgeMain);
-  if (o.configFile?.startsWith('/tmp/')) throw new UsageError(`config: ${o.configFile} is under /tmp, which the pod replaces with its own; put it elsewhere on the edge node`);
   const name = podName(o.name);
   const labels = { 'app.kubernetes.io/name': 'kedge-mapper', 'app.kubernetes.io/instance': name, 'mappers.kedge.io/protocol': o.protocol };
   const args = [
@@ -81,9 +80,9 @@ export function mapperPod(o: MapperPodOptions): Record<string, any> {
     '--log-level', o.logLevel ?? 'info',
   ];
   const dirs = socketDirs(o);
-  // The SDK writes its DMI proto to a temp dir, so the mapper gets a private writable /tmp.
-  const volumes: any[] = [{ name: 'host-root', hostPath: { path: '/', type: 'Directory' } }, { name: 'tmp', emptyDir: {} }];
-  const mounts: any[] = [{ name: 'host-root', mountPath: HOST_ROOT, readOnly: true }, { name: 'tmp', mountPath: posix.join(HOST_ROOT, 'tmp') }];
+  // The mapper writes nothing but its socket (the DMI proto is parsed from memory), so the host root is read-only.
+  const volumes: any[] = [{ name: 'host-root', hostPath: { path: '/', type: 'Directory' } }];
+  const mounts: any[] = [{ name: 'host-root', mountPath: HOST_ROOT, readOnly: true }];
   dirs.forEach((d, i) => {
     // Read-write over the read-only root: the mapper creates its socket here and EdgeCore dials it back.
     volumes.push({ name: `dmi-${i}`, hostPath: { path: d, type: 'Directory' } });

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
-import { loadSync, type Options } from '@grpc/proto-loader';
+import type { Options } from '@grpc/proto-loader';
+import { packageDefinitionFromText } from '@kedge/core/proto/index.js';
 import { criProtoText } from './api-proto.js';
 
 /** Decoding options the types in types.ts are written against. */
@@ -22,19 +20,9 @@ export interface CriServices {
   ImageService: ServiceClientConstructor;
 }
 
-/**
- * Parses the embedded proto. proto-loader only reads files, so the text goes through a private temp
- * file (removed at once); this keeps the proto inside the compiled .js with no asset to copy into dist.
- */
+/** Parses the embedded proto (no asset to copy into dist, no temp file). */
 export function loadCriServices(): CriServices {
-  const dir = mkdtempSync(join(tmpdir(), 'kedge-cri-proto-'));
-  try {
-    const file = join(dir, 'api.proto');
-    writeFileSync(file, criProtoText);
-    const pkg = loadPackageDefinition(loadSync(file, protoOptions));
-    const v1 = (pkg.runtime as GrpcObject).v1 as GrpcObject;
-    return { RuntimeService: v1.RuntimeService as ServiceClientConstructor, ImageService: v1.ImageService as ServiceClientConstructor };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const pkg = loadPackageDefinition(packageDefinitionFromText(criProtoText, protoOptions));
+  const v1 = (pkg.runtime as GrpcObject).v1 as GrpcObject;
+  return { RuntimeService: v1.RuntimeService as ServiceClientConstructor, ImageService: v1.ImageService as ServiceClientConstructor };
 }

@@ -1,0 +1,1 @@
+export { packageDefinitionFromText } from './proto-text.js';
