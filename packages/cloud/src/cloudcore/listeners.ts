@@ -72,11 +72,16 @@ export async function bind(server: Server, host: string, port: number, portFlag:
 }
 
 /** Keeps the listeners open until shutdown, then stops accepting and drops idle connections. */
-export function listenersModule(servers: Server[]): Module {
+/**
+ * Closes the listeners when CloudCore stops. `beforeClose` ends upgraded connections the HTTP server does not
+ * track (the stream tunnels): net.Server.close() waits for every socket, so one left open would hang shutdown.
+ */
+export function listenersModule(servers: Server[], beforeClose: () => void = () => {}): Module {
   return {
     name: 'cloudcore-listeners',
     async start(signal) {
       await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      beforeClose();
       await closeAll(servers);
     },
   };

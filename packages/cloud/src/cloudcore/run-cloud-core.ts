@@ -118,10 +118,11 @@ export async function runCloudCore(cfg: CloudCoreConfig, deps: CloudCoreDeps, si
   out(`certificate server listening on ${certUrl}`);
   if (streamL) out(`stream tunnel listening on wss://${displayHost(cfg, cfg.cloudStream.bind)}:${streamL.port}`);
   try {
-    await runModules([hub, tokens, edgeController, syncController, ...(deviceController ? [deviceController] : []), listenersModule(bound.map((b) => b.server))], signal, log);
+    await runModules([hub, tokens, edgeController, syncController, ...(deviceController ? [deviceController] : []), listenersModule(bound.map((b) => b.server), () => deps.stream?.closeAll())], signal, log);
   } finally {
-    await closeAll(bound.map((b) => b.server));
+    // Tunnels first: their upgraded sockets are not HTTP connections, so the listener's close() waits for them.
     deps.stream?.closeAll();
+    await closeAll(bound.map((b) => b.server));
     // A revocation made just before shutdown gets a short chance to land; load() at the next start
     // cannot recover one that did not (the SyncController's GC revokes the node again then).
     let timer: NodeJS.Timeout | undefined;

@@ -90,6 +90,10 @@ export class Tunnel {
 
   close(code = 1001, reason = 'cloudcore stopping'): void {
     this.ws.close(code, reason);
+    // A peer that never answers the close frame would hold the listener's close() (and a CloudCore restart).
+    setTimeout(() => {
+      if (this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();
+    }, 1_000).unref();
     this.dropAll();
   }
 
