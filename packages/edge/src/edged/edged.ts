@@ -151,10 +151,12 @@ export function createEdged(o: EdgedOptions): Edged {
       for (const uid of dirs) if (!keep.has(uid)) await volumes.tearDown(uid).catch((err: unknown) => log.warn({ err, uid }, 'removing pod volumes failed'));
     };
 
-    // Two passes may overlap: a pass waits for the pods it starts, and pods arriving meanwhile must not
-    // wait for those (20 pods created at once started in two serial batches, docs/benchmarks.md "Edge").
-    // The pod manager never syncs one pod twice at once; changes during two passes schedule one more.
-    const MAX_PASSES = 2;
+    // Passes may overlap: a pass waits for the pods it starts, and pods arriving meanwhile must not wait
+    // for those (docs/benchmarks.md "Edge": with one pass 20 pods started in two serial batches; with two,
+    // pods bound later than the first two passes still waited for one of them, round 4). The pod manager
+    // never syncs one pod twice at once, so a pass over pods already busy returns at once; the cap only
+    // bounds calls piling up on a hung runtime. Changes while at the cap schedule one more pass.
+    const MAX_PASSES = 16;
     const passes = new Set<Promise<void>>();
     let again = false;
     let timer: NodeJS.Timeout | undefined;
