@@ -9,7 +9,8 @@
 //  (d) raw CRI baseline (round 4): the same pods started straight through kedge's CRI client on a second
 //      private containerd (the config Edged's gets), RunPodSandbox → CreateContainer → StartContainer →
 //      ContainerStatus RUNNING per pod, all at once; and one pod alone both ways (per-pod fixed overhead).
-//   node bench/edge.mjs [--pods 20] [--idle-seconds 30] [--idle-only] [--logs DIR]
+//   node bench/edge.mjs [--pods 20] [--idle-seconds 30] [--idle-only] [--logs DIR] [--singles 3]
+// --singles N: how many times one pod alone is started each way (the median is reported).
 // --idle-only stops after (a): the quick loop for idle-memory work (docs/benchmarks.md "Edge", round 3).
 // --logs DIR writes the cloud's and the edge's debug logs there (for per-step timestamps).
 // Needs root, containerd, runc and busybox-static (the e2e suite's requirements).
@@ -28,7 +29,8 @@ import { startCloud, startEdge } from '@kedge/e2e/harness/edge-link.js';
 import { waitFor, sleep } from '@kedge/e2e/harness/wait.js';
 import { BUSYBOX, edgeCri, edgedSkipReason, podContainers, powerCut, reapRuntime } from '@kedge/e2e/edged/runtime.js';
 
-const { values: opts } = parseArgs({ options: { pods: { type: 'string', default: '20' }, 'idle-seconds': { type: 'string', default: '30' }, 'idle-only': { type: 'boolean', default: false }, logs: { type: 'string' } } });
+const { values: opts } = parseArgs({ options: { pods: { type: 'string', default: '20' }, 'idle-seconds': { type: 'string', default: '30' }, 'idle-only': { type: 'boolean', default: false }, logs: { type: 'string' }, singles: { type: 'string', default: '3' } } });
+const SINGLES = Number(opts.singles);
 const PODS = Number(opts.pods);
 const IDLE_S = Number(opts['idle-seconds']);
 const NODE = 'bench-edge-1';
@@ -141,9 +143,10 @@ async function rawBaseline() {
   const cri = createCriClient({ socket: ctd.socket, timeoutMs: 60_000 });
   try {
     await ensureLocalImages({ cri, containerd: ctd, sandboxImage: DEFAULT_PAUSE_IMAGE, busybox: true, log: silentLogger(), tmpDir: dir });
-    const one = await rawStart(cri, 1, podLogDir, 'raw-one');
+    const ones = [];
+    for (let k = 0; k < SINGLES; k++) ones.push(await rawStart(cri, 1, podLogDir, `raw-one-${k}`));
     const all = await rawStart(cri, PODS, podLogDir, 'raw');
-    return { onePodMs: one.maxMs, oneSteps: one.stepMedians, ...all };
+    return { onePodMs: median(ones.map((o) => o.maxMs)), onePodRunsMs: ones.map((o) => o.maxMs), oneSteps: ones.at(-1).stepMedians, ...all };
   } finally {
     cri.close();
     await ctd.stop();
@@ -201,9 +204,15 @@ try {
 
   // (d) first, while the edge idles: the runtime alone, then one pod alone through kedge (deleted again).
   result.raw = await rawBaseline();
-  result.kedgeOnePodMs = ms((await startThroughApi(['bench-one'], 'bench-one'))[0]);
-  await cloud.kube.request('DELETE', `/api/v1/namespaces/${NS}/pods/bench-one`);
-  await waitFor(async () => (await cloud.kube.get(`/api/v1/namespaces/${NS}/pods/bench-one`)).status === 404, { timeoutMs: 60_000, message: 'bench-one deleted' });
+  const ones = [];
+  for (let k = 0; k < SINGLES; k++) {
+    const name = `bench-one-${k}`;
+    ones.push(ms((await startThroughApi([name], name))[0]));
+    await cloud.kube.request('DELETE', `/api/v1/namespaces/${NS}/pods/${name}`);
+    await waitFor(async () => (await cloud.kube.get(`/api/v1/namespaces/${NS}/pods/${name}`)).status === 404, { timeoutMs: 60_000, message: `${name} deleted` });
+  }
+  result.kedgeOnePodMs = median(ones);
+  result.kedgeOnePodRunsMs = ones;
 
   // (b) start latency
   const lat = await startThroughApi(Array.from({ length: PODS }, (_, i) => `bench-${i}`), 'bench');
