@@ -26,7 +26,11 @@ export interface EdgedOptions {
   log: Logger;
   /** Operator-facing lines (the CLI prints them): the runtime in use, or why there is none. */
   out?: (line: string) => void;
-  /** Debounce of change-triggered syncs (default 100 ms). */
+  /**
+   * Debounce of change-triggered syncs (default 20 ms: it only has to merge the changes of one burst; every
+   * pod waited it out before its sandbox, and 100 ms was most of kedge's own share of one pod's start,
+   * docs/benchmarks.md "Edge" round 4).
+   */
   debounceMs?: number;
 }
 
@@ -179,7 +183,7 @@ export function createEdged(o: EdgedOptions): Edged {
       passes.add(pass);
     };
     trigger = () => {
-      if (!timer && !signal.aborted) timer = setTimeout(run, o.debounceMs ?? 100);
+      if (!timer && !signal.aborted) timer = setTimeout(run, o.debounceMs ?? 20);
     };
     handler = (op, edgeType) => {
       if (TRIGGERS.has(edgeType)) trigger();
