@@ -16,8 +16,10 @@ export function createSchedulerController(deps: ControllerDeps, cfg: SchedulerCo
   const pods = deps.informers.informer(R.pods);
   const nodes = deps.informers.informer(R.nodes);
   const reconciler = new SchedulerReconciler({ client: deps.client, recorder: deps.recorder, log, pods, nodes, retryMs: cfg.retryMs });
-  // Pods are bound one at a time so each decision sees the previous one's resource usage.
-  return new Controller({ name: 'scheduler', reconciler, log, workers: 1 })
+  // Decisions are synchronous and assume the pod before its binding request, so several workers can have
+  // bindings in flight while each decision still sees the previous ones' resource usage (a burst of 20 pods
+  // waited 2.5 s for one-at-a-time bindings under load; docs/benchmarks.md, Edge round 4).
+  return new Controller({ name: 'scheduler', reconciler, log, workers: 4 })
     .watch(pods, (p) => (needsScheduling(p) ? objectKey(p) : undefined))
     // A node appearing or changing may make pending pods schedulable.
     .watch(nodes, () => pods.list().filter(needsScheduling).map(objectKey));

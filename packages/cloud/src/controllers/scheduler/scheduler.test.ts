@@ -76,3 +76,20 @@ test('an unschedulable node takes only pods tolerating its NoSchedule taint', as
     await stop();
   }
 });
+
+test('with bindings in flight on several workers, a burst never overcommits a node', async () => {
+  const h = createHarness();
+  // Room for exactly 3 pods of 500m/512Mi on one node; 6 arrive at once.
+  h.client.seed(R.nodes, node('only', { alloc: { cpu: '1500m', memory: '8Gi', pods: '110' } }));
+  h.client.seed(R.pods, ...['a', 'b', 'c', 'd', 'e', 'f'].map((n) => pod(n)));
+  const stop = await h.run(createSchedulerController(h, { retryMs: 60_000 }));
+  try {
+    const bound = () => h.client.all(R.pods).filter((p) => p.spec.nodeName === 'only').length;
+    const refused = () => h.client.all(R.pods).filter((p) => p.status?.conditions?.[0]?.reason === 'Unschedulable').length;
+    await waitFor(() => bound() + refused() === 6, 'every pod decided');
+    assert.equal(bound(), 3);
+    assert.equal(h.client.actions.filter((a) => a.subresource === 'binding').length, 3, 'no binding beyond capacity was even attempted');
+  } finally {
+    await stop();
+  }
+});

@@ -27,7 +27,7 @@ const nodeReady = (node: KubeObject) => (node.status?.conditions ?? []).some((c:
 const unschedulableTaint: Taint = { key: wellKnown.taintUnschedulable, effect: 'NoSchedule' };
 const filteredEffects = ['NoSchedule', 'NoExecute'];
 
-/** Filters and scores nodes for one pod at a time, then binds through pods/binding. */
+/** Filters and scores nodes for one pod, assumes it onto the chosen one, then binds through pods/binding. */
 export class SchedulerReconciler implements Reconciler {
   /** Pods bound by us that the informer has not shown bound yet: their requests count on the node. */
   private readonly assumed = new Map<string, { node: string; req: Resources }>();
@@ -64,12 +64,19 @@ export class SchedulerReconciler implements Reconciler {
     fits.sort((a, b) => b.score - a.score || a.pods - b.pods || a.node.metadata.name!.localeCompare(b.node.metadata.name!));
     const target = fits[0]!.node.metadata.name!;
     const { namespace, name } = splitKey(key);
-    await this.d.client.create(
-      R.pods,
-      { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: target } },
-      { subresource: 'binding' },
-    );
+    // Assumed before the binding request (as kube-scheduler does), with no await in between: another worker's
+    // decision made while this binding is in flight already counts this pod on the node.
     this.assumed.set(key, { node: target, req });
+    try {
+      await this.d.client.create(
+        R.pods,
+        { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: target } },
+        { subresource: 'binding' },
+      );
+    } catch (err) {
+      this.assumed.delete(key);
+      throw err;
+    }
     this.d.log.debug({ pod: key, node: target }, 'pod bound');
     this.d.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${key} to ${target}`);
   }
