@@ -83,6 +83,7 @@ export async function runEdgeCore(cfg: EdgeConfig, log: Logger, signal: AbortSig
     }
     if (cfg.edgeStream.enable) mods.push(createEdgeStream({ server: cfg.edgeStream.server, nodeName: name, tls: () => readTls(cfg), runtime: { runtimeEndpoint: cfg.edged.runtimeEndpoint, dataDir: cfg.dataDir }, log }));
     mods.push(createNodeStatus({
+      runtimeVersion: () => edged.runtimeVersion(),
       link: hub, store, nodeName: name, registerNamespace: cfg.node.registerNamespace, labels: cfg.node.labels, dataDir: cfg.dataDir,
       updateMs: cfg.nodeStatus.updateSeconds * 1000, leaseMs: cfg.nodeStatus.leaseSeconds * 1000, leaseDurationSeconds: cfg.nodeStatus.leaseDurationSeconds, log,
     }));

@@ -39,6 +39,8 @@ export interface Edged extends Module {
   onObject(op: ObjectOp, edgeType: string, obj: KubeObject): void;
   /** Containers started since this EdgeCore started, and pods whose last reported phase is Running (metrics). */
   stats(): { containerStarts: number; running: number };
+  /** `<runtime>://<version>` once a runtime answered (node status CONTAINER-RUNTIME); undefined without one. */
+  runtimeVersion(): string | undefined;
 }
 
 const TRIGGERS: ReadonlySet<string> = new Set([ResType.pod, ResType.configmap, ResType.secret]);
@@ -61,6 +63,7 @@ export function createEdged(o: EdgedOptions): Edged {
   const out = o.out ?? (() => {});
   let handler: (op: ObjectOp, edgeType: string, obj: KubeObject) => void = () => {};
   let containerStarts = 0;
+  let runtimeVersion: string | undefined;
   const phases = new Map<string, string>();
 
   const fallBack = async (signal: AbortSignal, line: string | undefined): Promise<void> => {
@@ -84,6 +87,8 @@ export function createEdged(o: EdgedOptions): Edged {
     const { cri, containerd } = rt;
     try {
       if (signal.aborted) return;
+      const v = await cri.version({}).catch(() => undefined);
+      if (v) runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
       for (const d of [cfg.rootDir, cfg.podLogDir, cfg.staticPodPath]) mkdirSync(d, { recursive: true });
       await ensureLocalImages({ cri, containerd, sandboxImage: cfg.sandboxImage, busybox: cfg.localBusybox, log, tmpDir: o.dataDir });
       out(`edged running pods on ${containerd.private ? 'a private containerd' : 'containerd'} at unix://${containerd.socket}`);
@@ -208,6 +213,7 @@ export function createEdged(o: EdgedOptions): Edged {
     name: 'edged',
     onObject: (op, edgeType, obj) => handler(op, edgeType, obj),
     start,
+    runtimeVersion: () => runtimeVersion,
     stats: () => ({ containerStarts, running: [...phases.values()].filter((p) => p === 'Running').length }),
   };
 }

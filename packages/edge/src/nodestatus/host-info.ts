@@ -21,6 +21,8 @@ export interface HostFacts {
   operatingSystem: string;
   architecture: string;
   internalIP?: string;
+  /** `<runtime>://<version>` of the container runtime Edged uses (e.g. containerd://1.6.20); empty without one. */
+  containerRuntimeVersion?: string;
 }
 
 export type HostProbe = (dataDir: string) => HostFacts;

@@ -71,8 +71,8 @@ export function nodeStatus(h: HostFacts, now: number, clock: ConditionClock): Re
       bootID: h.bootID,
       kernelVersion: h.kernelVersion,
       osImage: h.osImage,
-      // No container runtime until Edged lands (issue 4); kubelet leaves it empty in the same case.
-      containerRuntimeVersion: '',
+      // Empty without a runtime (Edged's no-runtime fallback), as kubelet leaves it.
+      containerRuntimeVersion: h.containerRuntimeVersion ?? '',
       kubeletVersion: kubeletVersion(),
       kubeProxyVersion: '',
       operatingSystem: h.operatingSystem,

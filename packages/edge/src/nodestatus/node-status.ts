@@ -18,6 +18,8 @@ export interface NodeStatusOptions {
   leaseMs?: number;
   leaseDurationSeconds?: number;
   log: Logger;
+  /** The runtime Edged runs pods on, as `kubectl get nodes -o wide` shows it (CONTAINER-RUNTIME). */
+  runtimeVersion?: () => string | undefined;
   /** Injected by tests. */
   probe?: HostProbe;
   now?: () => number;
@@ -51,6 +53,8 @@ export function createNodeStatus(o: NodeStatusOptions): NodeStatusReporter {
 
   const status = () => {
     const facts = probe(o.dataDir);
+    const rt = o.runtimeVersion?.();
+    if (rt) facts.containerRuntimeVersion = rt;
     return { facts, status: nodeStatus(facts, now(), clock) };
   };
 

@@ -94,6 +94,8 @@ test('kedge up: one command to a working edge cluster, Ctrl-C stops everything, 
   const podPhase = async (k: typeof kubectl) => (await podStatus(k))?.phase;
   let firstContainer: string | undefined;
   if (withPods) {
+    // The node reports the runtime Edged uses (kubectl get nodes -o wide: CONTAINER-RUNTIME).
+    await waitFor(async () => /^containerd:\/\/\d/.test((await kubectl(['get', 'node', 'edge-1', '-o', 'jsonpath={.status.nodeInfo.containerRuntimeVersion}'])).stdout), { timeoutMs: 30_000, intervalMs: 1000, message: 'containerRuntimeVersion reported' });
     const run = await kubectl(['run', 'hello', '--image=kedge.local/busybox:1.35', '--restart=Always', '--', 'sleep', '3600']);
     assert.equal(run.code, 0, run.stderr);
     await waitFor(async () => (await podPhase(kubectl)) === 'Running', { timeoutMs: 90_000, intervalMs: 1000, message: 'pod hello Running on the edge' });
