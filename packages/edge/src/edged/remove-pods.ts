@@ -26,3 +26,18 @@ export async function removePods(cri: CriClient, remove: (uid: string) => boolea
   }));
   return n;
 }
+
+/**
+ * Every container and sandbox in the runtime, kubelet labels or not: for a private runtime that is being
+ * thrown away (tests, `kedge reset`), where nothing in it may survive.
+ */
+export async function removeEverything(cri: CriClient): Promise<void> {
+  for (const c of (await cri.listContainers({}).catch(() => ({ containers: [] }))).containers) {
+    await cri.stopContainer({ containerId: c.id, timeout: 0 }).catch(() => {});
+    await cri.removeContainer({ containerId: c.id }).catch(() => {});
+  }
+  for (const s of (await cri.listPodSandbox({}).catch(() => ({ items: [] }))).items) {
+    await cri.stopPodSandbox({ podSandboxId: s.id }).catch(() => {});
+    await cri.removePodSandbox({ podSandboxId: s.id }).catch(() => {});
+  }
+}

@@ -13,6 +13,7 @@ import { CONTAINER_NAME, podLabels } from '../edged/pod-manager/labels.js';
 import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, importImage } from '../images/index.js';
 import { decodeUvarint, encodeUvarint, FrameType, SESSION_WINDOW, type Frame, type OpenRequest } from '@kedge/core/stream-tunnel/index.js';
 import { SessionHost } from './sessions.js';
+import { removeEverything } from '../edged/remove-pods.js';
 
 const skip = process.getuid?.() !== 0
   ? 'containerd not usable: needs root'
@@ -54,14 +55,7 @@ before(async () => {
 
 after(async () => {
   if (cri) {
-    for (const c of (await cri.listContainers({}).catch(() => ({ containers: [] }))).containers) {
-      await cri.stopContainer({ containerId: c.id, timeout: 0 }).catch(() => {});
-      await cri.removeContainer({ containerId: c.id }).catch(() => {});
-    }
-    for (const s of (await cri.listPodSandbox({}).catch(() => ({ items: [] }))).items) {
-      await cri.stopPodSandbox({ podSandboxId: s.id }).catch(() => {});
-      await cri.removePodSandbox({ podSandboxId: s.id }).catch(() => {});
-    }
+    await removeEverything(cri);
     cri.close();
   }
   await ctd?.stop();

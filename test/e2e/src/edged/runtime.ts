@@ -7,6 +7,7 @@ import { silentLogger } from '@kedge/core';
 import { containerdLayout, findBinary, installHint, startPrivateContainerd } from '@kedge/edge/containerd/index.js';
 import { createCriClient, type Container, type CriClient } from '@kedge/edge/cri/index.js';
 import { DEBIAN_BUSYBOX } from '@kedge/edge/images/index.js';
+import { removeEverything } from '@kedge/edge/edged/remove-pods.js';
 import { startCloud, startEdge, type Cloud, type Edge } from '../harness/edge-link.js';
 import { findKubectl, kubectlFor, type Kubectl } from '../harness/kubectl.js';
 import { waitNodeReady } from '../edge/fixtures.js';
@@ -98,14 +99,7 @@ export async function reapRuntime(edgeDataDir: string): Promise<void> {
   const ctd = await startPrivateContainerd({ dir, log: silentLogger() });
   const cri = createCriClient({ socket: ctd.socket, timeoutMs: 20_000 });
   try {
-    for (const c of (await cri.listContainers({})).containers) {
-      await cri.stopContainer({ containerId: c.id, timeout: 0 }).catch(() => {});
-      await cri.removeContainer({ containerId: c.id }).catch(() => {});
-    }
-    for (const s of (await cri.listPodSandbox({})).items) {
-      await cri.stopPodSandbox({ podSandboxId: s.id }).catch(() => {});
-      await cri.removePodSandbox({ podSandboxId: s.id }).catch(() => {});
-    }
+    await removeEverything(cri);
   } finally {
     cri.close();
     await ctd.stop();

@@ -14,6 +14,7 @@ import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_I
 import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID } from './labels.js';
 import { createPodManager, type PodManager } from './pod-manager.js';
 import type { V1PodStatus } from './pod-status.js';
+import { removeEverything } from '../remove-pods.js';
 
 const skip = process.getuid?.() !== 0
   ? 'containerd not usable: needs root'
@@ -44,14 +45,7 @@ before(async () => {
 
 after(async () => {
   if (cri) {
-    for (const c of (await cri.listContainers({}).catch(() => ({ containers: [] }))).containers) {
-      await cri.stopContainer({ containerId: c.id, timeout: 0 }).catch(() => {});
-      await cri.removeContainer({ containerId: c.id }).catch(() => {});
-    }
-    for (const s of (await cri.listPodSandbox({}).catch(() => ({ items: [] }))).items) {
-      await cri.stopPodSandbox({ podSandboxId: s.id }).catch(() => {});
-      await cri.removePodSandbox({ podSandboxId: s.id }).catch(() => {});
-    }
+    await removeEverything(cri);
     cri.close();
   }
   await ctd?.stop();

@@ -13,6 +13,7 @@ import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_I
 import { POD_UID } from './labels.js';
 import { createPodManager, type PodManager, type PodManagerOptions } from './pod-manager.js';
 import type { V1PodStatus } from './pod-status.js';
+import { removeEverything } from '../remove-pods.js';
 
 /** Why containerd tests cannot run here, or undefined when they can. */
 export function containerdSkipReason(): string | undefined {
@@ -55,14 +56,7 @@ export async function startTestRuntime(o: { prefix: string; bridge: string; subn
     dir,
     cri: c,
     async stop() {
-      for (const x of (await c.listContainers({}).catch(() => ({ containers: [] }))).containers) {
-        await c.stopContainer({ containerId: x.id, timeout: 0 }).catch(() => {});
-        await c.removeContainer({ containerId: x.id }).catch(() => {});
-      }
-      for (const s of (await c.listPodSandbox({}).catch(() => ({ items: [] }))).items) {
-        await c.stopPodSandbox({ podSandboxId: s.id }).catch(() => {});
-        await c.removePodSandbox({ podSandboxId: s.id }).catch(() => {});
-      }
+      await removeEverything(c);
       c.close();
       await running.stop();
       rmSync(dir, { recursive: true, force: true });
