@@ -99,6 +99,17 @@ export async function resetEdge(dataDir: string, log: Logger): Promise<EdgeReset
       }
     }
   }
+  // The private containerd's CNI bridge is host-global and outlives it; once no pod is attached, it goes too.
+  if (existsSync(privateDir)) {
+    const bridge = '/sys/class/net/kedge0';
+    let members: string[] = [];
+    try {
+      members = readdirSync(join(bridge, 'brif'));
+    } catch {
+      // no such bridge
+    }
+    if (existsSync(bridge) && members.length === 0) spawnSync('ip', ['link', 'del', 'kedge0'], { stdio: 'ignore', timeout: 5000 });
+  }
   for (const m of mountsUnder(dir)) {
     const r = spawnSync('umount', ['-l', m], { stdio: 'ignore' });
     if (r.status === 0) result.unmounted++;
