@@ -9,3 +9,4 @@ export * from './crds/index.js';
 export * from './message/index.js';
 export * from './scheduling/index.js';
 export * from './time.js';
+export * from './pod-streams.js';

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Backend } from '../storage/types.js';
+import type { PodExecOptions, PodLogOptions } from '@kedge/api';
 
 /** Who made a request, from the client certificate (CN = user, O = groups) or a bearer token. */
 export interface UserInfo {
@@ -14,26 +15,7 @@ export interface Authenticator {
   authenticate(req: IncomingMessage): UserInfo | undefined;
 }
 
-/** Options of a pod log request (pods/log query parameters). */
-export interface PodLogOptions {
-  container?: string;
-  follow?: boolean;
-  previous?: boolean;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  timestamps?: boolean;
-  tailLines?: number;
-  limitBytes?: number;
-}
-
-export interface PodExecOptions {
-  container?: string;
-  command: string[];
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
+export type { PodExecOptions, PodLogOptions } from '@kedge/api';
 
 /**
  * Where pods/log and pods/exec go. The API server validates the request and the pod, then hands the

@@ -1,3 +1,5 @@
+import type { PodExecOptions, PodLogOptions } from '@kedge/api';
+
 /**
  * The stream tunnel's wire format (kedge's, modelled on KubeEdge's stream tunnel, kubeedge-reference.md
  * §7): every WebSocket binary message is one frame `uvarint sessionId · u8 type · payload`. The cloud
@@ -78,23 +80,6 @@ export interface PodRef {
   uid?: string;
 }
 
-/** pods/log query parameters (k8s-api.md §10). */
-export interface LogOptions {
-  container?: string;
-  follow?: boolean;
-  previous?: boolean;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  timestamps?: boolean;
-  tailLines?: number;
-  limitBytes?: number;
-}
-
-export interface ExecOptions {
-  container?: string;
-  command: string[];
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
+/** pods/log and pods/exec options travel as the API server parsed them (@kedge/api). */
+export type LogOptions = PodLogOptions;
+export type ExecOptions = PodExecOptions;
