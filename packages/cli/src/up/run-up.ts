@@ -131,7 +131,7 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
     lines.push(line);
     log.info({ line }, 'component output');
   };
-  const lineMatching = (re: RegExp) => lines.map((l) => l.match(re)).find(Boolean) ?? undefined;
+  const lineMatching = (re: RegExp) => lines.map((l) => l.match(re)).find(Boolean);
   // Every component listens on this signal; more than Node's default 10 listeners is expected here.
   setMaxListeners(100, stop.signal);
   /** `p`, or a rejection as soon as something else fails (a step must not wait out its timeout then). */
@@ -147,7 +147,7 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
       flags: {
         apiserver: { dataDir: cloudDir, port: o.ports.api },
         cloudcore: { cloudHub: { bind: '127.0.0.1', port: o.ports.cloudHub }, certServer: { bind: '127.0.0.1', port: o.ports.certServer }, cloudStream: { bind: '127.0.0.1', tunnelPort: o.ports.stream } },
-      } as never,
+      },
       controllerNames,
       stderrIsTTY: false,
     });
