@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import type {
-  MapperRegisterRequest, MapperRegisterResponse, ReportDeviceStatesRequest, ReportDeviceStatusRequest,
+import {
+  unixSocketPath, type MapperRegisterRequest, type MapperRegisterResponse, type ReportDeviceStatesRequest, type ReportDeviceStatusRequest,
 } from '@kedge/api/dmi/index.js';
 import type { Logger, Module } from '@kedge/core';
 import type { DeviceTwinApi, TwinResult } from '../devicetwin/types.js';
@@ -63,10 +63,8 @@ function throwOnResult(r: TwinResult, what: string): void {
   throw new RpcError(code, `${what}: ${r.reason ?? `code ${r.code}`}`);
 }
 
-const socketPath = (address: Uint8Array | string | undefined): string => {
-  const s = typeof address === 'string' ? address : Buffer.from(address ?? []).toString('utf8');
-  return s.replace(/^unix:\/\//, '').replace(/^unix:/, '');
-};
+const socketPath = (address: Uint8Array | string | undefined): string =>
+  unixSocketPath(typeof address === 'string' ? address : Buffer.from(address ?? []).toString('utf8'));
 
 /** EdgeCore's DeviceManagerService on a unix socket, plus a DeviceMapperService client per registered mapper. */
 export function createDmiServer(opts: DmiServerOptions): DmiServer {

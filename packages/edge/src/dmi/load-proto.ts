@@ -20,9 +20,3 @@ export function loadDmiServices(): DmiServices {
   };
   return cached;
 }
-
-/** grpc-js target for a unix socket path; accepts KubeEdge's `unix://` form too. */
-export function unixTarget(path: string): string {
-  const p = path.startsWith('unix://') ? path.slice('unix://'.length) : path.startsWith('unix:') ? path.slice('unix:'.length) : path;
-  return `unix:${p}`;
-}

@@ -1,6 +1,6 @@
 import { credentials, type Client, type ServiceError } from '@grpc/grpc-js';
-import type { DmiDevice, DmiDeviceModel } from '@kedge/api/dmi/index.js';
-import { loadDmiServices, unixTarget } from './load-proto.js';
+import { unixTarget, type DmiDevice, type DmiDeviceModel } from '@kedge/api/dmi/index.js';
+import { loadDmiServices } from './load-proto.js';
 
 /** EdgeCore's side of one mapper's DeviceMapperService (KubeEdge dials with a 10 s timeout). */
 export interface MapperClient {

@@ -17,6 +17,3 @@ export function dmiServices(): DmiServices {
   cached = { DeviceManagerService: v.DeviceManagerService as ServiceClientConstructor, DeviceMapperService: v.DeviceMapperService as ServiceClientConstructor };
   return cached;
 }
-
-/** grpc-js target for a unix socket; accepts `unix://` paths as KubeEdge configs write them. */
-export const unixTarget = (path: string): string => `unix:${path.replace(/^unix:\/\//, '').replace(/^unix:/, '')}`;

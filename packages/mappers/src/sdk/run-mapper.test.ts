@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Server, ServerCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
-import { deviceToDmi, modelToDmi, type DmiDevice, type MapperRegisterRequest, type ReportDeviceStatesRequest, type ReportDeviceStatusRequest } from '@kedge/api/dmi/index.js';
+import { deviceToDmi, modelToDmi, unixTarget, type DmiDevice, type MapperRegisterRequest, type ReportDeviceStatesRequest, type ReportDeviceStatusRequest } from '@kedge/api/dmi/index.js';
 import { silentLogger } from '@kedge/core';
 import { waitFor } from '@kedge/core/testing/harness.js';
 import { virtualFactory } from '../virtual/index.js';
-import { dmiServices, unixTarget } from './dmi-proto.js';
+import { dmiServices } from './dmi-proto.js';
 import { runMapper } from './run-mapper.js';
 
 /** A real DeviceManagerService on a unix socket that records what mappers send (EdgeCore's side, in the test). */

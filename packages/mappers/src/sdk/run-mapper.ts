@@ -2,13 +2,13 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs
 import { dirname } from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import { credentials, Server, ServerCredentials, status, type Client, type handleUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import type { DmiDevice, DmiDeviceModel, MapperRegisterResponse } from '@kedge/api/dmi/index.js';
+import { unixTarget, type DmiDevice, type DmiDeviceModel, type MapperRegisterResponse } from '@kedge/api/dmi/index.js';
 import { sleep, type Logger } from '@kedge/core';
 import type { MapperConfig } from './config.js';
 import { DeviceRunner, type Backoff, type Reporter } from './device-runner.js';
 import { toDeviceSettings } from './device-spec.js';
 import type { DriverFactory } from './driver.js';
-import { dmiServices, unixTarget } from './dmi-proto.js';
+import { dmiServices } from './dmi-proto.js';
 import { Pusher } from './push.js';
 import { restPort, startRest } from './rest.js';
 
