@@ -44,7 +44,6 @@ export interface UpInfo {
   dashboardUrl: string;
   cloudHub: string;
   nodeName: string;
-  runtime: string;
   logFile: string;
 }
 
@@ -200,8 +199,9 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
       });
     })()), () => 'node Ready');
 
-    const runtimeLine = await until('edge runtime not reported', 60_000, stop.signal, async () => lines.find((l) => /^(edged|container runtime|no container runtime)/i.test(l)) ?? (lines.some((l) => /metaserver listening/.test(l)) ? lines.find((l) => /containerd/i.test(l)) : undefined)).catch(() => 'unknown');
-    if (/no container runtime|not installed/i.test(runtimeLine)) progress.warn('container runtime', runtimeLine);
+    // Edged prints one line: `edged running pods on …`, or `edged: <why there is no runtime>` (its fallback).
+    const runtimeLine = await until('edge runtime not reported', 60_000, stop.signal, async () => lines.find((l) => l.startsWith('edged'))).catch(() => 'edged: runtime not reported');
+    if (runtimeLine.startsWith('edged:')) progress.warn('container runtime', runtimeLine);
     else o.write(`✔ container runtime — ${runtimeLine}\n`);
 
     if (!o.noDemo) {
@@ -223,7 +223,6 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
       dashboardUrl: `${cloud.api}/dashboard/#token=${token}`,
       cloudHub: cloud.hub,
       nodeName: o.nodeName,
-      runtime: runtimeLine,
       logFile,
     };
     o.write(summary(info, o.noDemo));
