@@ -1,11 +1,6 @@
 import { R, isAlreadyExists, isNotFound, builtinCRDs, type KubeObject } from '@kedge/api';
-import type { KubeClient, Logger } from '@kedge/core';
+import { sleep, type KubeClient, type Logger } from '@kedge/core';
 import { KUBEEDGE_NAMESPACE, ensureNamespace } from '../certserver/cloud-pki.js';
-
-const delay = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
-  const t = setTimeout(resolve, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-});
 
 /**
  * What CloudCore needs in a cluster it did not set up (`kedge cloud` against any API server): namespace
@@ -13,7 +8,7 @@ const delay = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) 
  * installs the CRDs itself, so there every create is an AlreadyExists. Then waits (bounded) until
  * ObjectSyncs can be listed, since a fresh CRD is served only once it is Established.
  */
-export async function ensureCloudCoreResources(client: KubeClient, log: Logger, signal?: AbortSignal, timeoutMs = 30_000): Promise<void> {
+export async function ensureCloudCoreResources(client: KubeClient, log: Logger, signal: AbortSignal, timeoutMs = 30_000): Promise<void> {
   await ensureNamespace(client, KUBEEDGE_NAMESPACE);
   for (const crd of builtinCRDs) {
     try {
@@ -30,8 +25,8 @@ export async function ensureCloudCoreResources(client: KubeClient, log: Logger, 
       await client.list(R.devices, undefined, { limit: 1 });
       return;
     } catch (err) {
-      if (!isNotFound(err) || Date.now() > deadline || signal?.aborted) throw err;
-      await delay(250, signal);
+      if (!isNotFound(err) || Date.now() > deadline || signal.aborted) throw err;
+      await sleep(250, signal);
     }
   }
 }
