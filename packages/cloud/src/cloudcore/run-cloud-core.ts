@@ -5,7 +5,7 @@ import { DEFAULT_RETAIN_MS, createCloudHub, createRevocations } from '../cloudhu
 import type { CloudHub } from '../cloudhub/types.js';
 import { createDeviceController } from '../devicecontroller/index.js';
 import { createEdgeController, createSyncController } from '../edgecontroller/index.js';
-import { UserError } from '../server/errors.js';
+import { asUserError } from '../server/errors.js';
 import { dialHost, urlHost } from '../server/listen.js';
 import { advertiseAddresses } from './addresses.js';
 import type { CloudCoreConfig } from './config.js';
@@ -31,14 +31,6 @@ export interface CloudCoreDeps {
 /** The address to print for a listener: the first advertised one, else the bind address, loopback for a wildcard. */
 function displayHost(cfg: CloudCoreConfig, bindAddr: string): string {
   return urlHost(cfg.advertiseAddresses[0] ?? dialHost(bindAddr));
-}
-
-async function asUserError<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw new UserError(`${what}: ${(err as Error).message}`, { cause: err });
-  }
 }
 
 /**

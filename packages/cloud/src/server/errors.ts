@@ -13,3 +13,12 @@ export class UserError extends Error {
 export function isUserError(e: unknown): e is UserError {
   return typeof e === 'object' && e !== null && (e as { isUserError?: unknown }).isUserError === true;
 }
+
+/** Runs a startup step whose failure is the operator's environment (permissions, damaged files, an unreachable cluster): one line, not a stack. */
+export async function asUserError<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new UserError(`${what}: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -15,7 +15,7 @@ import { ADMIN_GROUP, ADMIN_USER, loadOrCreateServerPKI, loadOrCreateServiceAcco
 import { enabledControllers, type ServerConfig } from './config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { listen, serverUrl } from './listen.js';
-import { UserError } from './errors.js';
+import { asUserError } from './errors.js';
 import { runCloudCore } from '../cloudcore/run-cloud-core.js';
 import { cloudCoreClientLimits } from '../cloudcore/run-cloud.js';
 import { FleetTracker, createDashboard } from '@kedge/dashboard';
@@ -24,15 +24,6 @@ const COMPONENT = 'kedge-controller-manager';
 const CLOUDCORE = 'kedge-cloudcore';
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-
-/** Startup steps that fail on the operator's environment (permissions, damaged files) report one line, not a stack. */
-async function asUserError<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw new UserError(`${what}: ${(err as Error).message}`, { cause: err });
-  }
-}
 
 /** Settles when `s` aborts; rejects if the API server fails or stops on its own before that. */
 function watchApi(running: Promise<void>, s: AbortSignal): Promise<void> {
