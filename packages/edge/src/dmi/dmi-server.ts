@@ -10,7 +10,7 @@ import { loadDmiServices } from './load-proto.js';
 import { createMapperClient, type MapperClient } from './mapper-client.js';
 import { MapperStore, type MapperRecord } from './mapper-store.js';
 import { desiredFor, MapperSync } from './mapper-sync.js';
-import { TokenBucket } from './rate-limit.js';
+import { createTokenBucket } from '../edgehub/token-bucket.js';
 
 export interface DmiServerOptions {
   /** EdgeCore's DMI socket (deviceTwin.dmiSocket). */
@@ -72,7 +72,7 @@ export function createDmiServer(opts: DmiServerOptions): DmiServer {
   const store = new MapperStore(opts.stateFile);
   const syncs = new Map<string, MapperSync>();
   const rate = opts.rate ?? { perSecond: 2000, burst: 4000 };
-  const limiter = new TokenBucket(rate.perSecond, rate.burst);
+  const limiter = createTokenBucket(rate.perSecond, rate.burst);
   let throttled = 0;
   let lastThrottleLog = 0;
   const clientFor = opts.clientFor ?? ((s: string) => createMapperClient(s, opts.callTimeoutMs ?? 10_000));
@@ -89,7 +89,7 @@ export function createDmiServer(opts: DmiServerOptions): DmiServer {
   // A refused report is not lost silently: the mapper sees RESOURCE_EXHAUSTED and resends its latest value next
   // cycle; the refusals are counted and logged (at most every 10 s so a storm does not flood the log).
   const limited = () => {
-    if (limiter.allow()) return;
+    if (limiter.tryTake()) return;
     throttled++;
     const now = Date.now();
     if (now - lastThrottleLog >= 10_000) {

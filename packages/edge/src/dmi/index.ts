@@ -2,4 +2,3 @@ export { createDmiServer, type DmiServer, type DmiServerOptions } from './dmi-se
 export { loadDmiServices } from './load-proto.js';
 export { createMapperClient, type MapperClient } from './mapper-client.js';
 export type { MapperRecord } from './mapper-store.js';
-export { TokenBucket } from './rate-limit.js';

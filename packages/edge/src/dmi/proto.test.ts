@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
 import { dmiProtoText } from '@kedge/api/dmi/index.js';
 import { loadDmiServices } from './load-proto.js';
-import { TokenBucket } from './rate-limit.js';
+import { createTokenBucket } from '../edgehub/token-bucket.js';
 
 // protobufjs resolves google/protobuf/any.proto from its bundled common types.
 const root = protobuf.parse(dmiProtoText, { keepCase: true }).root;
@@ -40,9 +40,9 @@ describe('DMI v1beta1 proto', () => {
 describe('TokenBucket', () => {
   it('allows a burst, then one per second', () => {
     let now = 0;
-    const b = new TokenBucket(1, 3, () => now);
-    assert.deepEqual([b.allow(), b.allow(), b.allow(), b.allow()], [true, true, true, false]);
+    const b = createTokenBucket(1, 3, () => now);
+    assert.deepEqual([b.tryTake(), b.tryTake(), b.tryTake(), b.tryTake()], [true, true, true, false]);
     now = 1000;
-    assert.deepEqual([b.allow(), b.allow()], [true, false]);
+    assert.deepEqual([b.tryTake(), b.tryTake()], [true, false]);
   });
 });
