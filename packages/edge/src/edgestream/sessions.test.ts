@@ -2,43 +2,29 @@
 // driven by tunnel frames exactly as CloudStream sends them, including flow control.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { silentLogger } from '@kedge/core';
-import { findBinary, installHint, startPrivateContainerd, type RunningContainerd } from '../containerd/index.js';
-import { createCriClient, type CriClient, type PodSandboxConfig } from '../cri/index.js';
+import type { CriClient, PodSandboxConfig } from '../cri/index.js';
 import { CONTAINER_NAME, podLabels } from '../edged/pod-manager/labels.js';
-import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, importImage } from '../images/index.js';
+import { containerdSkipReason, DEFAULT_BUSYBOX_IMAGE, startTestRuntime, type TestRuntime } from '../edged/pod-manager/testing.js';
 import { decodeUvarint, encodeUvarint, FrameType, SESSION_WINDOW, type Frame, type OpenRequest } from '@kedge/core/stream-tunnel/index.js';
 import { SessionHost } from './sessions.js';
-import { removeEverything } from '../edged/remove-pods.js';
 
-const skip = process.getuid?.() !== 0
-  ? 'containerd not usable: needs root'
-  : !findBinary('containerd') || !findBinary('runc') || !findBinary('ctr')
-    ? `containerd not installed: ${installHint}`
-    : !existsSync(DEBIAN_BUSYBOX) ? 'busybox-static not installed: apt-get install busybox-static' : undefined;
+const skip = containerdSkipReason();
 if (skip) console.log(`# skipping edgestream session tests: ${skip}`);
 
-let dir = '';
-let ctd: RunningContainerd | undefined;
+let rt: TestRuntime | undefined;
 let cri: CriClient;
 const POD = { namespace: 'default', name: 'streamer', uid: randomUUID() };
 const BIG_LINES = 20_000;
 
 before(async () => {
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'kedge-edgestream-test-'));
-  ctd = await startPrivateContainerd({ dir, log: silentLogger(), sandboxImage: DEFAULT_PAUSE_IMAGE, cni: { bridge: 'kedgees0', subnet: '10.92.0.0/16' } });
-  cri = createCriClient({ socket: ctd.socket, timeoutMs: 20_000 });
-  mkdirSync(join(dir, 'images'));
-  const built = await buildTestImages(join(dir, 'images'));
-  const platform = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
-  for (const file of [built.busybox.file, built.pause.file]) await importImage({ tarball: file, containerdSocket: ctd.socket, platform, snapshotter: ctd.snapshotter });
+  rt = await startTestRuntime({ prefix: 'kedge-edgestream-test-', bridge: 'kedgees0', subnet: '10.93.0.0/16' });
+  cri = rt.cri;
   const sb: PodSandboxConfig = {
-    metadata: { ...POD, attempt: 0 }, logDirectory: join(dir, 'pods', POD.uid), labels: podLabels(POD.uid, POD.name, POD.namespace),
+    metadata: { ...POD, attempt: 0 }, logDirectory: join(rt.dir, 'pods', POD.uid), labels: podLabels(POD.uid, POD.name, POD.namespace),
     linux: { securityContext: { namespaceOptions: { network: 'NODE' } } },
   } as PodSandboxConfig;
   const { podSandboxId } = await cri.runPodSandbox({ config: sb });
@@ -54,12 +40,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (cri) {
-    await removeEverything(cri);
-    cri.close();
-  }
-  await ctd?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await rt?.stop();
 });
 
 /** A SessionHost whose outgoing frames are recorded, with a way to wait for the session's end. */
