@@ -31,27 +31,25 @@ function tlsServer(pki: ServingPKI, maxVersion?: 'TLSv1.2'): Server {
  */
 const CLOUDHUB_MAX_TLS = 'TLSv1.2';
 
-export function cloudHubServer(pki: ServingPKI, hub: Pick<CloudHubServer, 'handleUpgrade'>, log: Logger): Server {
-  const server = tlsServer(pki, CLOUDHUB_MAX_TLS);
-  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
-  server.on('request', (_req, res) => {
-    res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
-    res.end('cloudhub speaks websocket only\n');
-  });
-  server.on('tlsClientError', (err) => log.debug({ module: 'cloudhub', err: err.message }, 'tls handshake failed'));
-  return server;
-}
-
-/** The edge stream tunnel (issue 4): same PKI and client-certificate check as CloudHub, WebSocket only. */
-export function streamTunnelServer(pki: ServingPKI, onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void, log: Logger): Server {
+/** A TLS 1.2 listener that only upgrades to WebSocket: plain requests get 426 naming `what`. */
+function websocketServer(pki: ServingPKI, onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void, what: string, module: string, log: Logger): Server {
   const server = tlsServer(pki, CLOUDHUB_MAX_TLS);
   server.on('upgrade', onUpgrade);
   server.on('request', (_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
-    res.end('the stream tunnel speaks websocket only\n');
+    res.end(`${what} speaks websocket only\n`);
   });
-  server.on('tlsClientError', (err) => log.debug({ module: 'cloudstream', err: err.message }, 'tls handshake failed'));
+  server.on('tlsClientError', (err) => log.debug({ module, err: err.message }, 'tls handshake failed'));
   return server;
+}
+
+export function cloudHubServer(pki: ServingPKI, hub: Pick<CloudHubServer, 'handleUpgrade'>, log: Logger): Server {
+  return websocketServer(pki, (req, socket, head) => hub.handleUpgrade(req, socket, head), 'cloudhub', 'cloudhub', log);
+}
+
+/** The edge stream tunnel (issue 4): same PKI and client-certificate check as CloudHub, WebSocket only. */
+export function streamTunnelServer(pki: ServingPKI, onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void, log: Logger): Server {
+  return websocketServer(pki, onUpgrade, 'the stream tunnel', 'cloudstream', log);
 }
 
 export function certHttpsServer(pki: ServingPKI, certs: CertServer, log: Logger): Server {
@@ -71,7 +69,6 @@ export async function bind(server: Server, host: string, port: number, portFlag:
   return { server, port: await listen(server, port, host, { port: portFlag, bind: bindField }) };
 }
 
-/** Keeps the listeners open until shutdown, then stops accepting and drops idle connections. */
 /**
  * Closes the listeners when CloudCore stops. `beforeClose` ends upgraded connections the HTTP server does not
  * track (the stream tunnels): net.Server.close() waits for every socket, so one left open would hang shutdown.
