@@ -57,12 +57,6 @@ function mergePending(older: Pending, newer: Pending): Pending {
   };
 }
 
-/**
- * Device status from the edge, coalesced per device: reports are merged in memory and written at most once
- * per `coalesceMs` as a JSON merge patch of `.status` (Device has no status subresource) with the cached
- * resourceVersion as precondition, so a stale cache never overwrites another writer's twins; conflicts
- * re-read and retry, other failures keep the values for the next attempt. The latest value is never dropped.
- */
 /** The copy with the higher resourceVersion (numeric, as etcd's and kedge's are); the cache's when unsure. */
 function newer(cached: KubeObject | undefined, written: KubeObject | undefined): KubeObject | undefined {
   if (!written) return cached;
@@ -73,6 +67,12 @@ function newer(cached: KubeObject | undefined, written: KubeObject | undefined):
   return BigInt(b) > BigInt(a) ? written : cached;
 }
 
+/**
+ * Device status from the edge, coalesced per device: reports are merged in memory and written at most once
+ * per `coalesceMs` as a JSON merge patch of `.status` (Device has no status subresource) with the cached
+ * resourceVersion as precondition, so a stale cache never overwrites another writer's twins; conflicts
+ * re-read and retry, other failures keep the values for the next attempt. The latest value is never dropped.
+ */
 export class StatusWriter {
   private readonly slots = new Map<string, Slot>();
   /**
