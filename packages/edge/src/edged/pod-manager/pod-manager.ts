@@ -270,6 +270,3 @@ export function createPodManager(o: PodManagerOptions): PodManager {
     },
   };
 }
-
-/** The factory under the name EdgeCore wires it by. */
-export const podManager = createPodManager;
