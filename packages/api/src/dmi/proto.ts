@@ -291,17 +291,3 @@ message GetDeviceResponse {
   Device device = 1;
 }
 `;
-
-/** Full gRPC method paths, for logs and tests. */
-export const dmiMethodPaths = {
-  mapperRegister: '/v1beta1.DeviceManagerService/MapperRegister',
-  reportDeviceStatus: '/v1beta1.DeviceManagerService/ReportDeviceStatus',
-  reportDeviceStates: '/v1beta1.DeviceManagerService/ReportDeviceStates',
-  registerDevice: '/v1beta1.DeviceMapperService/RegisterDevice',
-  removeDevice: '/v1beta1.DeviceMapperService/RemoveDevice',
-  updateDevice: '/v1beta1.DeviceMapperService/UpdateDevice',
-  createDeviceModel: '/v1beta1.DeviceMapperService/CreateDeviceModel',
-  removeDeviceModel: '/v1beta1.DeviceMapperService/RemoveDeviceModel',
-  updateDeviceModel: '/v1beta1.DeviceMapperService/UpdateDeviceModel',
-  getDevice: '/v1beta1.DeviceMapperService/GetDevice',
-} as const;
