@@ -1,8 +1,7 @@
-import { R, findToleration, nodeMatchesSelectorAndAffinity, objectKey, splitKey, untoleratedTaints, wellKnown, type KubeObject, type Taint } from '@kedge/api';
+import { R, findToleration, kubeTime, nodeMatchesSelectorAndAffinity, objectKey, splitKey, untoleratedTaints, wellKnown, type KubeObject, type Taint } from '@kedge/api';
 import type { EventRecorder, Informer, KubeClient, Reconciler, Result } from '@kedge/core';
 import type { Logger } from 'pino';
 import { isPodActive, isPodTerminal } from '../replicaset/pod-utils.js';
-import { isoSeconds } from '../replicaset/replicaset-status.js';
 import { nodeAllocatable, podRequests, type Resources } from './resources.js';
 
 export interface SchedulerDeps {
@@ -124,7 +123,7 @@ export class SchedulerReconciler implements Reconciler {
     const conds: Array<Record<string, unknown>> = pod.status?.conditions ?? [];
     const cur = conds.find((c) => c.type === 'PodScheduled');
     if (!cur || cur.status !== 'False' || cur.reason !== 'Unschedulable' || cur.message !== message) {
-      const next = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cur?.status === 'False' ? cur.lastTransitionTime : isoSeconds(Date.now()) };
+      const next = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cur?.status === 'False' ? cur.lastTransitionTime : kubeTime() };
       const conditions = [...conds.filter((c) => c.type !== 'PodScheduled'), next];
       await this.d.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions } }, { subresource: 'status' });
       this.d.recorder.event(pod, 'Warning', 'FailedScheduling', message);
