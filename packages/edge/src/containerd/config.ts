@@ -92,8 +92,11 @@ export function renderContainerdConfig(l: ContainerdLayout, o: ContainerdConfigO
   ].join('\n');
 }
 
+/** The bridge EdgeCore's private containerd puts pods on (`kedge reset` removes it). */
+export const defaultCniBridge = 'kedge0';
+
 export interface CniOptions {
-  /** Linux bridge device name (host-global: give concurrent instances different names). */
+  /** Linux bridge device name (host-global: give concurrent instances different names). Default kedge0. */
   bridge?: string;
   /** Pod subnet for host-local IPAM. */
   subnet?: string;
@@ -112,7 +115,7 @@ export function renderCniConflist(o: CniOptions): string {
     plugins: [
       {
         type: 'bridge',
-        bridge: o.bridge ?? 'kedge0',
+        bridge: o.bridge ?? defaultCniBridge,
         isGateway: true,
         ipMasq: true,
         hairpinMode: true,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '@kedge/core';
-import { containerdLayout, criAnswers, findBinary, startPrivateContainerd } from '../containerd/index.js';
+import { containerdLayout, criAnswers, defaultCniBridge, findBinary, startPrivateContainerd, systemContainerdSocket } from '../containerd/index.js';
 import { createCriClient } from '../cri/index.js';
 import { removePods } from '../edged/remove-pods.js';
 import { openMetaStore } from '../metamanager/index.js';
@@ -89,9 +89,8 @@ export async function resetEdge(dataDir: string, log: Logger): Promise<EdgeReset
     result.shimsKilled = killShims(layout.socket);
   } else {
     const uids = cachedPodUids(dir);
-    const system = '/run/containerd/containerd.sock';
-    if (uids.size > 0 && (await criAnswers(system))) {
-      const cri = createCriClient({ socket: system, timeoutMs: 30_000 });
+    if (uids.size > 0 && (await criAnswers(systemContainerdSocket))) {
+      const cri = createCriClient({ socket: systemContainerdSocket, timeoutMs: 30_000 });
       try {
         result.podsRemoved += await removePods(cri, (uid) => uids.has(uid));
       } finally {
@@ -101,14 +100,14 @@ export async function resetEdge(dataDir: string, log: Logger): Promise<EdgeReset
   }
   // The private containerd's CNI bridge is host-global and outlives it; once no pod is attached, it goes too.
   if (existsSync(privateDir)) {
-    const bridge = '/sys/class/net/kedge0';
+    const bridge = `/sys/class/net/${defaultCniBridge}`;
     let members: string[] = [];
     try {
       members = readdirSync(join(bridge, 'brif'));
     } catch {
       // no such bridge
     }
-    if (existsSync(bridge) && members.length === 0) spawnSync('ip', ['link', 'del', 'kedge0'], { stdio: 'ignore', timeout: 5000 });
+    if (existsSync(bridge) && members.length === 0) spawnSync('ip', ['link', 'del', defaultCniBridge], { stdio: 'ignore', timeout: 5000 });
   }
   for (const m of mountsUnder(dir)) {
     const r = spawnSync('umount', ['-l', m], { stdio: 'ignore' });
