@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { Group, newMessage, Op, type KubeObject, type Message } from '@kedge/api';
+import { Group, kubeTime, newMessage, Op, type KubeObject, type Message } from '@kedge/api';
 import type { Logger, Module } from '@kedge/core';
 import type { EdgeLink } from '../edgehub/types.js';
 import type { MetaStore, ObjectOp } from '../metamanager/index.js';
@@ -207,7 +207,7 @@ export function createDeviceTwin(opts: DeviceTwinOptions): DeviceTwin {
       if (!row) throw new TwinError(404, `device ${id} is not on node ${nodeName}`);
       const s = state.toLowerCase();
       if (!DEVICE_STATES.has(s)) throw new TwinError(400, `state "${state.slice(0, 40)}" is not one of ${[...DEVICE_STATES].join('|')}`);
-      const lastOnline = s === 'online' || s === 'ok' ? new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z') : row.lastOnline;
+      const lastOnline = s === 'online' || s === 'ok' ? kubeTime(now()) : row.lastOnline;
       db.setState(id, s, lastOnline);
       const content: Record<string, unknown> = { event_id: eventId(), timestamp: now(), state: s };
       if (lastOnline) content.lastOnline = lastOnline;
