@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { silentLogger } from '@kedge/core';
 import { findBinary, installHint, startPrivateContainerd, type RunningContainerd } from '../containerd/index.js';
-import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, importImage } from '../images/index.js';
+import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, goArch, importImage } from '../images/index.js';
 import { createCriClient, type CriClient } from './cri-client.js';
 import { isCriError, isNotFound, isUnavailable } from './errors.js';
 import type { ContainerStatus, PodSandboxConfig } from './types.js';
@@ -96,7 +96,7 @@ test('unknown ids are NotFound CriErrors; an unreachable socket is Unavailable',
 test('a host-network pod runs busybox: echo reaches the CRI log file, exec returns exit codes', { skip: skipPods, timeout: 120_000 }, async () => {
   mkdirSync(join(dir, 'images'));
   const built = await buildTestImages(join(dir, 'images'));
-  const platform = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+  const platform = `linux/${goArch().architecture}`;
   for (const file of [built.busybox.file, built.pause.file]) {
     await importImage({ tarball: file, containerdSocket: ctd!.socket, platform, snapshotter: ctd!.snapshotter });
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from '@kedge/core';
 import { criAnswers, findBinary, findContainerd, installHint, systemContainerdSocket, type RunningContainerd } from '../containerd/index.js';
 import { createCriClient, type CriClient } from '../cri/index.js';
-import { buildBusyboxImage, buildPauseImage, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, importImage } from '../images/index.js';
+import { buildBusyboxImage, buildPauseImage, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, goArch, importImage } from '../images/index.js';
 
 export interface ResolveRuntimeOptions {
   /** `unix:///path` or a bare socket path; empty: the system containerd, else a private one. */
@@ -74,7 +74,8 @@ export async function ensureLocalImages(o: EnsureImagesOptions): Promise<void> {
   }
   const dir = await mkdtemp(join(o.tmpDir, 'images-'));
   try {
-    const platform = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+    // The images were just built for goArch(); import exactly that platform.
+    const platform = `linux/${goArch().architecture}`;
     for (const m of missing) {
       const file = join(dir, 'image.tar');
       try {

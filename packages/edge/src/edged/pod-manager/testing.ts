@@ -9,7 +9,7 @@ import type { KubeObject } from '@kedge/api';
 import { createLogger, silentLogger } from '@kedge/core';
 import { findBinary, installHint, startPrivateContainerd, type RunningContainerd } from '../../containerd/index.js';
 import { createCriClient, type CriClient } from '../../cri/index.js';
-import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, importImage } from '../../images/index.js';
+import { buildTestImages, DEBIAN_BUSYBOX, DEFAULT_BUSYBOX_IMAGE, DEFAULT_PAUSE_IMAGE, goArch, importImage } from '../../images/index.js';
 import { POD_UID } from './labels.js';
 import { createPodManager, type PodManager, type PodManagerOptions } from './pod-manager.js';
 import type { V1PodStatus } from './pod-status.js';
@@ -40,7 +40,7 @@ export async function startTestRuntime(o: { prefix: string; bridge: string; subn
     cri = createCriClient({ socket: ctd.socket, timeoutMs: 20_000 });
     mkdirSync(join(dir, 'images'));
     const built = await buildTestImages(join(dir, 'images'));
-    const platform = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+    const platform = `linux/${goArch().architecture}`;
     for (const file of [built.busybox.file, built.pause.file]) {
       await importImage({ tarball: file, containerdSocket: ctd.socket, platform, snapshotter: ctd.snapshotter });
     }
