@@ -2,6 +2,7 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { deviceToDmi, modelToDmi, type DmiDevice, type DmiDeviceModel } from '@kedge/api/dmi/index.js';
 import { sleep, type Logger } from '@kedge/core';
 import type { DeviceTwinApi } from '../devicetwin/types.js';
+import { createBackoff } from '../edgehub/backoff.js';
 import type { MapperClient } from './mapper-client.js';
 import type { MapperRecord } from './mapper-store.js';
 
@@ -67,17 +68,17 @@ export class MapperSync {
   }
 
   private async loop(): Promise<void> {
-    let backoff = 1000;
+    const backoff = createBackoff({ initialMs: 1000, maxMs: 30_000, jitter: 0 });
     while (this.dirty && !this.signal.aborted) {
       this.dirty = false;
       try {
         await this.pass();
-        backoff = 1000;
+        backoff.reset();
       } catch (err) {
-        this.log.warn({ mapper: this.rec.name, err: (err as Error).message, retryMs: backoff }, 'mapper unreachable; will retry');
+        const retryMs = backoff.next();
+        this.log.warn({ mapper: this.rec.name, err: (err as Error).message, retryMs }, 'mapper unreachable; will retry');
         this.dirty = true;
-        await sleep(backoff, this.signal);
-        backoff = Math.min(backoff * 2, 30_000);
+        await sleep(retryMs, this.signal);
       }
     }
   }
