@@ -139,5 +139,3 @@ export class MapperSync {
     }
   }
 }
-
-export { key as deviceKey };
