@@ -17,14 +17,22 @@ export interface Authenticator {
 
 export type { PodExecOptions, PodLogOptions } from '@kedge/api';
 
+/** The pod a log or exec stream is for, as the API server validated it. */
+export interface PodStreamTarget {
+  namespace: string;
+  name: string;
+  nodeName: string;
+  uid: string;
+}
+
 /**
  * Where pods/log and pods/exec go. The API server validates the request and the pod, then hands the
  * stream over; the cloud–edge tunnel (a later issue) implements this. Without one, the routes answer
  * a clear ServiceUnavailable Status.
  */
 export interface PodStreamer {
-  logs(pod: { namespace: string; name: string; nodeName: string; uid: string }, opts: PodLogOptions, res: ServerResponse, signal: AbortSignal): Promise<void>;
-  exec(pod: { namespace: string; name: string; nodeName: string; uid: string }, opts: PodExecOptions, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
+  logs(pod: PodStreamTarget, opts: PodLogOptions, res: ServerResponse, signal: AbortSignal): Promise<void>;
+  exec(pod: PodStreamTarget, opts: PodExecOptions, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
 }
 
 export interface ApiServerOptions {

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { badRequest } from '@kedge/api';
 import type { Logger } from '@kedge/core';
 import { WebSocketServer, WebSocket } from 'ws';
-import type { PodExecOptions } from '../apiserver/types.js';
+import type { PodExecOptions, PodStreamTarget } from '../apiserver/types.js';
 import type { Tunnel } from './tunnel.js';
 
 /** kubectl 1.32 offers only v5; client-node offers v5 first, then v4 (k8s-api.md §10). */
@@ -21,13 +21,6 @@ function offeredProtocols(req: IncomingMessage): string[] {
   return String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-interface PodTarget {
-  namespace: string;
-  name: string;
-  nodeName: string;
-  uid: string;
-}
-
 function failureFrame(message: string): Buffer {
   return Buffer.concat([Buffer.from([ERROR_CHANNEL]), Buffer.from(JSON.stringify({ metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }))]);
 }
@@ -37,7 +30,7 @@ function failureFrame(message: string): Buffer {
  * already refused with a Status); channel frames then pass unchanged both ways, since the edge relays the
  * runtime's v4 frames and v4/v5 number channels alike. Channel 3 carries the runtime's exit Status.
  */
-export async function execOverTunnel(t: Tunnel, pod: PodTarget, opts: PodExecOptions, req: IncomingMessage, socket: Duplex, head: Buffer, log: Logger): Promise<void> {
+export async function execOverTunnel(t: Tunnel, pod: PodStreamTarget, opts: PodExecOptions, req: IncomingMessage, socket: Duplex, head: Buffer, log: Logger): Promise<void> {
   const offered = offeredProtocols(req);
   if (!PROTOCOLS.some((p) => offered.includes(p))) {
     throw badRequest(`pods/exec here speaks WebSocket ${PROTOCOLS.join(' or ')}; the client offered ${offered.length ? offered.join(', ') : 'none'}`);

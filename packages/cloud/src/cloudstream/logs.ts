@@ -1,21 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError } from '@kedge/api';
-import type { PodLogOptions } from '../apiserver/types.js';
+import type { PodLogOptions, PodStreamTarget } from '../apiserver/types.js';
 import type { Tunnel } from './tunnel.js';
-
-interface PodTarget {
-  namespace: string;
-  name: string;
-  nodeName: string;
-  uid: string;
-}
 
 /**
  * pods/log through the node's tunnel: the edge checks the container first, so its refusal becomes this
  * request's Status (kubelet's codes); once it is Ready the text streams as it comes, the edge pausing when
  * the client reads slower than the log grows (Window credit returned after each write drains).
  */
-export function logsOverTunnel(t: Tunnel, pod: PodTarget, opts: PodLogOptions, res: ServerResponse, signal: AbortSignal): Promise<void> {
+export function logsOverTunnel(t: Tunnel, pod: PodStreamTarget, opts: PodLogOptions, res: ServerResponse, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let started = false;
     const session = t.openSession({ kind: 'logs', pod: { namespace: pod.namespace, name: pod.name, uid: pod.uid }, opts }, {
