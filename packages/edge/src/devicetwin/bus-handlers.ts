@@ -1,13 +1,11 @@
 import type { TwinCore } from './device-twin.js';
 import { deviceTopic, NODE_PREFIX, parseTopic } from './topics.js';
-import { msgTwins, TwinError } from './twin-rules.js';
+import { isObj, msgTwins, TwinError } from './twin-rules.js';
 
 /**
  * MQTT → DeviceTwin (KubeEdge's dtmanager communication/twin/device/membership handlers). Every
  * request gets a result; a bad payload is answered with code 400 and never throws.
  */
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function parsePayload(payload: Buffer | string): unknown {
   const text = typeof payload === 'string' ? payload : payload.toString('utf8');

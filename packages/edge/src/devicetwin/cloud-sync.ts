@@ -1,11 +1,8 @@
 import type { KubeObject } from '@kedge/api';
 import type { TwinStore } from './twin-store.js';
-import { desiredUpdate, emptyTwin } from './twin-rules.js';
+import { desiredUpdate, emptyTwin, isObj, str } from './twin-rules.js';
 
 /** Device objects from the cloud → the `device` and `device_twin` rows (docs/devices.md "Cloud → twin"). */
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
 
 interface SpecProperty {
   name: string;

@@ -8,7 +8,7 @@ import { handleBusMessage } from './bus-handlers.js';
 import { deviceTopic } from './topics.js';
 import { openTwinStore, type DeviceRow, type TwinRow } from './twin-store.js';
 import { modelName, syncDeviceRows } from './cloud-sync.js';
-import { deltaOf, edgeUpdate, msgTwin, msgTwins, syncUpdate, TwinError } from './twin-rules.js';
+import { deltaOf, edgeUpdate, isObj, msgTwin, msgTwins, str, syncUpdate, TwinError } from './twin-rules.js';
 import type { DeviceChange, DeviceTwinApi, TwinReport, TwinResult } from './types.js';
 
 /** KubeEdge's message sources for what DeviceTwin and the EventBus send upstream. */
@@ -61,9 +61,6 @@ export interface TwinCore {
   membership(): Array<Record<string, unknown>>;
   upload(topic: string, content: unknown): void;
 }
-
-const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function createDeviceTwin(opts: DeviceTwinOptions): DeviceTwin {
   const { store, link, spool, nodeName } = opts;

@@ -26,7 +26,9 @@ export function checkValue(field: string, value: unknown): string {
   return value;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A string as is, anything else as JSON; null and undefined stay undefined. */
+export const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
 
 /** Reads `{value, metadata?}` at `field`, or undefined when absent. */
 function valueAt(field: string, v: unknown, now: number): ValueMeta | undefined {
