@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { parse } from 'yaml';
 import type { CriClient } from '@kedge/edge/cri/index.js';
-import { type Edge, freePorts, runKedge } from '../harness/edge-link.js';
-import { type Kubectl } from '../harness/kubectl.js';
+import { freePorts, runKedge } from '../harness/edge-link.js';
 import { waitFor } from '../harness/wait.js';
-import { type EdgedCluster, edgeCri, edgedSkipReason, podContainers, startEdgedCluster } from '../edged/runtime.js';
+import { edgeCri, edgedSkipReason, podContainers, useEdgedCluster } from '../edged/runtime.js';
 import { deviceTwins, type Twin } from './mapper-fixtures.js';
 
 // Issue 5, "Each runs as `kedge mapper <protocol>` or as a pod": the Pod printed by
@@ -19,25 +18,15 @@ const skip = edgedSkipReason();
 if (skip) console.log(`# skipping mapper pod e2e: ${skip}`);
 const NODE = 'edge-mapper-pod-1';
 const NS = 'default';
-let cluster: EdgedCluster | undefined;
-let edge: Edge;
-let kubectl: Kubectl;
 let cri: CriClient;
-
-before(async () => {
-  if (skip) return;
-  cluster = await startEdgedCluster(NODE);
-  ({ edge, kubectl } = cluster);
-  cri = edgeCri(edge.dataDir);
+const cluster = useEdgedCluster(NODE, skip, (c) => {
+  cri = edgeCri(c.edge.dataDir);
 });
 
-after(async () => {
-  cri?.close();
-  await cluster?.stop();
-});
+after(() => cri?.close());
 
 async function kube(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
+  const r = await cluster.kubectl(args, input === undefined ? {} : { input });
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
@@ -73,16 +62,16 @@ spec:
 
 test('the printed mapper Pod runs on the edge and drives a kubectl-created virtual device', { skip, timeout: 180_000 }, async () => {
   const [restPort] = await freePorts(1);
-  const dmiSocket = join(edge.dataDir, 'dmi.sock');
+  const dmiSocket = join(cluster.edge.dataDir, 'dmi.sock');
   const printed = await runKedge(['mapper', 'virtual', '--print-pod-manifest', '--node', NODE, '--namespace', NS, '--dmi-socket', dmiSocket, '--rest-port', String(restPort), '--name', 'pod-virtual-mapper']);
   assert.equal(printed.code, 0, printed.err);
   const manifest = parse(printed.out);
   assert.equal(manifest.metadata.name, 'pod-virtual-mapper');
-  const mapperSocket = join(edge.dataDir, 'pod-virtual-mapper.sock');
+  const mapperSocket = join(cluster.edge.dataDir, 'pod-virtual-mapper.sock');
 
   const diag = async () => {
-    const logs = await kubectl(['logs', 'pod-virtual-mapper', '-n', NS, '--tail', '40']).catch(() => undefined);
-    return `\npod logs: ${logs?.stdout ?? ''}${logs?.stderr ?? ''}\nedge stderr: ${edge.stderrTail(3000)}`;
+    const logs = await cluster.kubectl(['logs', 'pod-virtual-mapper', '-n', NS, '--tail', '40']).catch(() => undefined);
+    return `\npod logs: ${logs?.stdout ?? ''}${logs?.stderr ?? ''}\nedge stderr: ${cluster.edge.stderrTail(3000)}`;
   };
   await kube(['apply', '-f', '-'], printed.out);
   let pod: any;
@@ -104,7 +93,7 @@ test('the printed mapper Pod runs on the edge and drives a kubectl-created virtu
   let twins: Twin[] = [];
   try {
     await waitFor(async () => {
-      twins = await deviceTwins(kubectl, NS, 'pod-demo');
+      twins = await deviceTwins(cluster.kubectl, NS, 'pod-demo');
       const t = twins.find((x) => x.propertyName === 'temperature');
       const s = twins.find((x) => x.propertyName === 'setpoint');
       return t?.reported?.value !== undefined && s?.reported?.value === '21' && s.observedDesired?.value === '21';
@@ -115,7 +104,7 @@ test('the printed mapper Pod runs on the edge and drives a kubectl-created virtu
   // A counter that advances shows the pod keeps collecting, not a one-off report.
   const first = Number(twins.find((x) => x.propertyName === 'temperature')!.reported!.value);
   await waitFor(async () => {
-    const t = (await deviceTwins(kubectl, NS, 'pod-demo')).find((x) => x.propertyName === 'temperature');
+    const t = (await deviceTwins(cluster.kubectl, NS, 'pod-demo')).find((x) => x.propertyName === 'temperature');
     return Number(t?.reported?.value) > first;
   }, { timeoutMs: 30_000, message: `temperature counter past ${first}` });
 
@@ -123,7 +112,7 @@ test('the printed mapper Pod runs on the edge and drives a kubectl-created virtu
   await kube(['delete', 'devicemodel', 'pod-demo-model', '-n', NS, '--wait=false']);
   await kube(['delete', 'pod', 'pod-virtual-mapper', '-n', NS, '--wait=false']);
   await waitFor(async () => (await podContainers(cri, pod.metadata.uid)).length === 0, { timeoutMs: 60_000, message: 'mapper container removed from the edge runtime' });
-  await waitFor(async () => (await kubectl(['get', 'pod', 'pod-virtual-mapper', '-n', NS])).code !== 0, { timeoutMs: 60_000, message: 'mapper pod gone from the API' });
+  await waitFor(async () => (await cluster.kubectl(['get', 'pod', 'pod-virtual-mapper', '-n', NS])).code !== 0, { timeoutMs: 60_000, message: 'mapper pod gone from the API' });
   // SIGTERM reached node (PID 1 after busybox chroot's exec): the SDK removes its socket on a clean stop.
   assert.equal(existsSync(mapperSocket), false, 'mapper socket removed on shutdown');
 });

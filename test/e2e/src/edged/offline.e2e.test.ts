@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { containerdLayout } from '@kedge/edge/containerd/index.js';
+import { test } from 'node:test';
 import type { CriClient } from '@kedge/edge/cri/index.js';
-import { type Cloud, type Edge } from '../harness/edge-link.js';
-import { type Kubectl } from '../harness/kubectl.js';
 import { sleep, waitFor } from '../harness/wait.js';
 import { waitNodeReady } from '../edge/fixtures.js';
-import { BUSYBOX, type EdgedCluster, edgeCri, edgedSkipReason, podContainers, powerCut, runningContainerIds, runtimeDir, startEdgedCluster } from './runtime.js';
+import { BUSYBOX, edgeCri, edgedSkipReason, podContainers, powerCut, runcRoot, runningContainerIds, useEdgedCluster } from './runtime.js';
 
 // Issue 4, offline autonomy (kubeedge#4441, #4210, #3618): with the cloud stopped the pods keep running,
 // a killed container restarts, an EdgeCore restart adopts the running containers, and a reboot (EdgeCore,
@@ -20,22 +16,10 @@ if (skip) console.log(`# skipping edged offline e2e: ${skip}`);
 const NODE = 'edged-off-1';
 const NS = 'default';
 const REPLICAS = 3;
-let cloud: Cloud;
-let edge: Edge;
-let kubectl: Kubectl;
-
-let cluster: EdgedCluster | undefined;
-
-before(async () => {
-  if (skip) return;
-  cluster = await startEdgedCluster(NODE);
-  ({ cloud, edge, kubectl } = cluster);
-});
-
-after(() => cluster?.stop());
+const cluster = useEdgedCluster(NODE, skip);
 
 async function pods(): Promise<any[]> {
-  const r = await kubectl(['get', 'pods', '-n', NS, '-l', 'app=autonomous', '-o', 'json']);
+  const r = await cluster.kubectl(['get', 'pods', '-n', NS, '-l', 'app=autonomous', '-o', 'json']);
   if (r.code !== 0) throw new Error(`kubectl get pods: ${r.stderr}`);
   return JSON.parse(r.stdout).items;
 }
@@ -55,7 +39,7 @@ const allRunningOnce = (v: Map<string, { running: string[]; sandboxes: number }>
   [...v.values()].every((p) => p.running.length === 1 && p.sandboxes === 1);
 
 async function withCri<T>(fn: (cri: CriClient) => Promise<T>): Promise<T> {
-  const cri = edgeCri(edge.dataDir);
+  const cri = edgeCri(cluster.edge.dataDir);
   try {
     return await fn(cri);
   } finally {
@@ -65,7 +49,7 @@ async function withCri<T>(fn: (cri: CriClient) => Promise<T>): Promise<T> {
 
 /** Waits for EdgeCore's edged to say it is running pods (the runtime is up and the first sync started). */
 async function edgedUp(): Promise<void> {
-  await waitFor(() => /edged running pods on/.test(edge.stdout()), { timeoutMs: 30_000, message: 'edged running pods' });
+  await waitFor(() => /edged running pods on/.test(cluster.edge.stdout()), { timeoutMs: 30_000, message: 'edged running pods' });
 }
 
 test('pods run on with the cloud gone, across a container kill, an EdgeCore restart and a reboot, and keep their UIDs when it returns', { skip, timeout: 170_000 }, async () => {
@@ -87,7 +71,7 @@ spec:
         image: ${BUSYBOX}
         command: [sh, -c, 'trap "exit 0" TERM; while true; do sleep 1; done']
 `;
-  const r = await kubectl(['apply', '-f', '-'], { input: manifest });
+  const r = await cluster.kubectl(['apply', '-f', '-'], { input: manifest });
   assert.equal(r.code, 0, r.stderr);
   const before = await waitFor(async () => {
     const list = await pods();
@@ -96,15 +80,14 @@ spec:
   const uids = before.map((p) => p.metadata.uid as string).sort();
 
   // 1. The cloud goes away; the pods stay.
-  await cloud.kill();
+  await cluster.cloud.kill();
   const v1 = await withCri((cri) => runtimeView(cri, uids));
   assert.ok(allRunningOnce(v1), 'every pod running with the cloud gone');
 
   // 2. A killed container is restarted by the edge alone.
   const victimUid = uids[0]!;
   const victim = v1.get(victimUid)!.running[0]!;
-  const runcRoot = join(containerdLayout(runtimeDir(edge.dataDir)).runcRoot, 'k8s.io');
-  execFileSync('runc', ['--root', runcRoot, 'kill', victim, 'KILL']);
+  execFileSync('runc', ['--root', runcRoot(cluster.edge.dataDir), 'kill', victim, 'KILL']);
   await waitFor(async () => {
     const v = await withCri((cri) => runtimeView(cri, [victimUid]));
     const now = v.get(victimUid)!.running;
@@ -113,8 +96,8 @@ spec:
   const v2 = await withCri((cri) => runtimeView(cri, uids));
 
   // 3. EdgeCore (and its private containerd) restart: the running containers are adopted, not duplicated.
-  await edge.kill();
-  await edge.start();
+  await cluster.edge.kill();
+  await cluster.edge.start();
   await edgedUp();
   // Long enough for the startup sync and one timed sync (syncSeconds 10) to have acted.
   await sleep(12_000);
@@ -122,10 +105,10 @@ spec:
   assert.deepEqual(v3, v2, 'same containers after an EdgeCore restart');
 
   // 4. Reboot: EdgeCore, containerd, the shims and every container die; the cloud is still down.
-  await edge.kill();
-  powerCut(edge.dataDir);
-  assert.deepEqual(runningContainerIds(edge.dataDir), [], 'nothing runs after the power cut');
-  await edge.start();
+  await cluster.edge.kill();
+  powerCut(cluster.edge.dataDir);
+  assert.deepEqual(runningContainerIds(cluster.edge.dataDir), [], 'nothing runs after the power cut');
+  await cluster.edge.start();
   await edgedUp();
   const v4 = await waitFor(async () => {
     const v = await withCri((cri) => runtimeView(cri, uids));
@@ -134,8 +117,8 @@ spec:
   for (const uid of uids) assert.notDeepEqual(v4.get(uid)!.running, v3.get(uid)!.running, `pod ${uid} got new containers`);
 
   // 5. The cloud returns: same pods, statuses from the edge (the containers started while it was gone).
-  await cloud.start();
-  await waitNodeReady(cloud.kube, NODE, 60_000);
+  await cluster.cloud.start();
+  await waitNodeReady(cluster.cloud.kube, NODE, 60_000);
   const after = await waitFor(async () => {
     const list = await pods();
     const current = (p: any) => `containerd://${v4.get(p.metadata.uid)?.running[0]}`;

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { type Cloud, type Edge } from '../harness/edge-link.js';
-import { type Kubectl } from '../harness/kubectl.js';
+import { test } from 'node:test';
 import { waitFor } from '../harness/wait.js';
-import { BUSYBOX, type EdgedCluster, edgedSkipReason, startEdgedCluster } from './runtime.js';
+import { BUSYBOX, edgedSkipReason, useEdgedCluster } from './runtime.js';
 
 // Issue 4: container lifecycle on the edge as a kubelet does it — CrashLoopBackOff with growing
 // restarts, a failing liveness probe restarts the container, readiness drives the Ready condition,
@@ -14,28 +12,15 @@ const skip = edgedSkipReason();
 if (skip) console.log(`# skipping edged pod lifecycle e2e: ${skip}`);
 const NODE = 'edged-lc-1';
 const NS = 'default';
-let cloud: Cloud;
-let edge: Edge;
-let kubectl: Kubectl;
-
-let cluster: EdgedCluster | undefined;
-
-before(async () => {
-  if (skip) return;
-  cluster = await startEdgedCluster(NODE);
-  ({ cloud, edge, kubectl } = cluster);
-  await apply(podsManifest);
-});
-
-after(() => cluster?.stop());
+const cluster = useEdgedCluster(NODE, skip, () => apply(podsManifest));
 
 async function apply(manifest: string): Promise<void> {
-  const r = await kubectl(['apply', '-f', '-'], { input: manifest });
+  const r = await cluster.kubectl(['apply', '-f', '-'], { input: manifest });
   if (r.code !== 0) throw new Error(`kubectl apply: ${r.stderr}`);
 }
 
 async function getPod(name: string): Promise<any> {
-  const r = await kubectl(['get', 'pod', name, '-n', NS, '-o', 'json']);
+  const r = await cluster.kubectl(['get', 'pod', name, '-n', NS, '-o', 'json']);
   if (r.code !== 0) throw new Error(`kubectl get pod ${name}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }

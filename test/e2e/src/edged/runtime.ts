@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { silentLogger } from '@kedge/core';
 import { containerdLayout, findBinary, installHint, startPrivateContainerd } from '@kedge/edge/containerd/index.js';
 import { createCriClient, type Container, type CriClient } from '@kedge/edge/cri/index.js';
@@ -26,6 +27,9 @@ export function edgedSkipReason(): string | undefined {
 }
 
 export const runtimeDir = (edgeDataDir: string): string => join(edgeDataDir, 'containerd');
+
+/** runc's state dir for the CRI (k8s.io) namespace of the edge's containerd. */
+export const runcRoot = (edgeDataDir: string): string => join(containerdLayout(runtimeDir(edgeDataDir)).runcRoot, 'k8s.io');
 
 /** A CRI client on the edge's private containerd. */
 export function edgeCri(edgeDataDir: string): CriClient {
@@ -59,8 +63,7 @@ function shimPids(socket: string): number[] {
  * would in the data dir after a reboot.
  */
 export function powerCut(edgeDataDir: string): void {
-  const l = containerdLayout(runtimeDir(edgeDataDir));
-  const root = join(l.runcRoot, 'k8s.io');
+  const root = runcRoot(edgeDataDir);
   if (existsSync(root)) {
     const ids = execFileSync('runc', ['--root', root, 'list', '-q'], { encoding: 'utf8' }).split('\n').filter(Boolean);
     for (const id of ids) {
@@ -71,7 +74,7 @@ export function powerCut(edgeDataDir: string): void {
       }
     }
   }
-  for (const pid of shimPids(l.socket)) {
+  for (const pid of shimPids(containerdLayout(runtimeDir(edgeDataDir)).socket)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -82,7 +85,7 @@ export function powerCut(edgeDataDir: string): void {
 
 /** Containers still running under the edge's runtime (after a power cut: none). */
 export function runningContainerIds(edgeDataDir: string): string[] {
-  const root = join(containerdLayout(runtimeDir(edgeDataDir)).runcRoot, 'k8s.io');
+  const root = runcRoot(edgeDataDir);
   if (!existsSync(root)) return [];
   const out = execFileSync('runc', ['--root', root, 'list', '-f', 'json'], { encoding: 'utf8' }).trim();
   const list = (out && out !== 'null' ? JSON.parse(out) : []) as Array<{ id: string; status: string }>;
@@ -136,4 +139,23 @@ export async function startEdgedCluster(node: string): Promise<EdgedCluster> {
     await stop();
     throw err;
   }
+}
+
+/**
+ * The file's EdgedCluster: registers a `before` hook that starts it (unless the suite is skipped) and then
+ * runs `onStarted`, and an `after` hook that stops it. The returned object is filled in once started.
+ * `onStarted` is the place for setup that needs the cluster: Node 20 starts top-level `before` hooks
+ * together rather than one after another.
+ */
+export function useEdgedCluster(node: string, skip: string | undefined, onStarted?: (cluster: EdgedCluster) => Promise<unknown> | unknown): EdgedCluster {
+  const cluster = {} as EdgedCluster;
+  let started = false;
+  before(async () => {
+    if (skip) return;
+    Object.assign(cluster, await startEdgedCluster(node));
+    started = true;
+    await onStarted?.(cluster);
+  });
+  after(() => (started ? cluster.stop() : undefined));
+  return cluster;
 }

@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import type { CriClient } from '@kedge/edge/cri/index.js';
-import { type Cloud, type Edge } from '../harness/edge-link.js';
-import { type Kubectl } from '../harness/kubectl.js';
 import { freePorts } from '../harness/ports.js';
 import { waitFor } from '../harness/wait.js';
-import { BUSYBOX, type EdgedCluster, edgeCri, edgedSkipReason, podContainers, startEdgedCluster } from './runtime.js';
+import { BUSYBOX, edgeCri, edgedSkipReason, podContainers, useEdgedCluster } from './runtime.js';
 
 // Issue 4: a Deployment placed on an edge node by nodeSelector runs on the edge's containerd with its
 // env (configMapKeyRef, fieldRef), volumes (configMap, emptyDir, hostPath) and ports, follows a
@@ -18,30 +16,20 @@ const skip = edgedSkipReason();
 if (skip) console.log(`# skipping edged workload e2e: ${skip}`);
 const NODE = 'edged-wl-1';
 const NS = 'default';
-let cloud: Cloud;
-let edge: Edge;
-let kubectl: Kubectl;
 let cri: CriClient;
 let hostDir: string;
-
-let cluster: EdgedCluster | undefined;
-
-before(async () => {
-  if (skip) return;
+const cluster = useEdgedCluster(NODE, skip, (c) => {
   hostDir = mkdtempSync(join(tmpdir(), 'kedge-edged-host-'));
-  cluster = await startEdgedCluster(NODE);
-  ({ cloud, edge, kubectl } = cluster);
-  cri = edgeCri(edge.dataDir);
+  cri = edgeCri(c.edge.dataDir);
 });
 
-after(async () => {
+after(() => {
   cri?.close();
-  await cluster?.stop();
   if (hostDir) rmSync(hostDir, { recursive: true, force: true });
 });
 
 async function kube(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
+  const r = await cluster.kubectl(args, input === undefined ? {} : { input });
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
