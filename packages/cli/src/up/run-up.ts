@@ -2,7 +2,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
 import { R, isNotFound, type KubeObject } from '@kedge/api';
-import { createKubeClient, createLogger, loadKubeconfig, type KubeClient, type Logger } from '@kedge/core';
+import { createKubeClient, createLogger, loadKubeconfig, sleep, type KubeClient, type Logger } from '@kedge/core';
 import { readTokenFromSecret } from '@kedge/cloud/certserver/index.js';
 import { controllerNames } from '@kedge/cloud/controllers/index.js';
 import { UserError, loadConfig, runServer } from '@kedge/cloud/server/index.js';
@@ -46,16 +46,6 @@ export interface UpInfo {
   nodeName: string;
   logFile: string;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((r) => {
-  const done = () => {
-    clearTimeout(t);
-    signal?.removeEventListener('abort', done);
-    r();
-  };
-  const t = setTimeout(done, ms);
-  signal?.addEventListener('abort', done, { once: true });
-});
 
 /** Polls `fn` until it returns a value, the signal aborts, or `timeoutMs` passes (then throws `what`). */
 async function until<T>(what: string, timeoutMs: number, signal: AbortSignal, fn: () => Promise<T | undefined>): Promise<T> {
