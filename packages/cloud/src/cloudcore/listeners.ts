@@ -6,6 +6,7 @@ import type { CloudPKI } from '../certserver/index.js';
 import type { CertServer } from '../certserver/index.js';
 import type { CloudHubServer } from '../cloudhub/index.js';
 import { listen } from '../server/listen.js';
+import { untilAborted } from '@kedge/core';
 
 // kubeedge-reference.md §3: CloudHub accepts only ECDHE-ECDSA suites (P-256 keys) and TLS ≥ 1.2.
 export const CLOUDHUB_CIPHERS = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305';
@@ -77,7 +78,7 @@ export function listenersModule(servers: Server[], beforeClose: () => void = () 
   return {
     name: 'cloudcore-listeners',
     async start(signal) {
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await untilAborted(signal);
       beforeClose();
       await closeAll(servers);
     },

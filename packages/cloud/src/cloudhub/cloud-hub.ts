@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ACK_OK, NULL_NAMESPACE, decodeMessage, Op, prependNode, responseTo, type Message } from '@kedge/api';
-import { createInformerFactory, type InformerFactory, type KubeClient, type Logger, type Module } from '@kedge/core';
+import { createInformerFactory, type InformerFactory, type KubeClient, type Logger, type Module, untilAborted } from '@kedge/core';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { authenticate, refuseUpgrade } from './auth.js';
 import { classify, resourceParts } from './classify.js';
@@ -341,7 +341,7 @@ export function createCloudHub(opts: CloudHubOptions): CloudHubServer {
       } catch (err) {
         if (!signal.aborted) throw err;
       }
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await untilAborted(signal);
       stopping = true;
       clearInterval(timer);
       const closing = [...sessions.values()].map((s) => s.ws);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { KubeClient } from '../client/types.js';
 import type { Informer, InformerFactory, InformerOptions } from '../controller/types.js';
 import { ListWatchInformer } from './informer.js';
+import { untilAborted } from '../module/sleep.js';
 
 export interface InformerFactoryOptions {
   /** Periodic resync of every informer; 0/undefined = off. */
@@ -42,7 +43,7 @@ export function createInformerFactory(client: KubeClient, log: Logger, opts: Inf
     async start(s: AbortSignal): Promise<void> {
       signal = s;
       for (const inf of informers.values()) run(inf, s);
-      await new Promise<void>((resolve) => (s.aborted ? resolve() : s.addEventListener('abort', () => resolve(), { once: true })));
+      await untilAborted(s);
       await Promise.all(running);
     },
     async waitForSync(s?: AbortSignal): Promise<void> {

@@ -10,6 +10,7 @@ import { openTwinStore, type DeviceRow, type TwinRow } from './twin-store.js';
 import { modelName, syncDeviceRows } from './cloud-sync.js';
 import { deltaOf, edgeUpdate, isObj, msgTwin, msgTwins, str, syncUpdate, TwinError } from './twin-rules.js';
 import type { DeviceChange, DeviceTwinApi, TwinReport, TwinResult } from './types.js';
+import { untilAborted } from '@kedge/core';
 
 /** KubeEdge's message sources for what DeviceTwin and the EventBus send upstream. */
 export const TWIN_SOURCE = 'twin';
@@ -280,10 +281,7 @@ export function createDeviceTwin(opts: DeviceTwinOptions): DeviceTwin {
     async start(signal) {
       log.info({ devices: db.listDevices().length, spooled: spool.stats().buffered }, 'devicetwin started');
       if (link.isConnected()) spool.flush();
-      await new Promise<void>((resolve) => {
-        if (signal.aborted) resolve();
-        else signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilAborted(signal);
     },
   };
 }

@@ -15,6 +15,7 @@ import { createStaticPodSource } from './static-pods/index.js';
 import { removePods } from './remove-pods.js';
 import { createStatusReporter } from './status-reporter.js';
 import { createVolumeManager } from './volumes/index.js';
+import { untilAborted } from '@kedge/core';
 
 export interface EdgedOptions {
   config: EdgeConfig['edged'];
@@ -44,12 +45,6 @@ export interface Edged extends Module {
 }
 
 const TRIGGERS: ReadonlySet<string> = new Set([ResType.pod, ResType.configmap, ResType.secret]);
-
-const untilAborted = (signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
 
 /**
  * Edged: runs this node's pods (MetaStore cache + static pods) on containerd through CRI, level-triggered

@@ -2,6 +2,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger, Module } from '@kedge/core';
 import { SUBSCRIBED_TOPICS } from '../devicetwin/topics.js';
 import { BrokerListenError, startBroker, type EmbeddedBroker } from './broker.js';
+import { untilAborted } from '@kedge/core';
 
 /**
  * The EventBus (KubeEdge's eventbus module): EdgeCore on the embedded broker, an external one (e.g.
@@ -114,10 +115,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
           links.push(await connect(opts.externalUrl, 'external'));
           if (opts.mode === 'external') opts.onListening?.(opts.externalUrl);
         }
-        await new Promise<void>((resolve) => {
-          if (signal.aborted) resolve();
-          else signal.addEventListener('abort', () => resolve(), { once: true });
-        });
+        await untilAborted(signal);
       } finally {
         unsubscribe();
         await Promise.all(links.map((l) => l.close()));

@@ -15,6 +15,7 @@ import {
 import type { Logger, Module } from '@kedge/core';
 import type { EdgeLink } from '../edgehub/types.js';
 import type { MetaStore } from './meta-store.js';
+import { untilAborted } from '@kedge/core';
 
 export type ObjectOp = 'insert' | 'update' | 'delete';
 export type ObjectHandler = (op: ObjectOp, edgeType: string, obj: KubeObject) => void;
@@ -165,10 +166,7 @@ export function createMetaManager(opts: MetaManagerOptions): MetaManager {
     },
     async start(signal: AbortSignal) {
       log.info({ node: nodeName }, 'metamanager started');
-      await new Promise<void>((resolve) => {
-        if (signal.aborted) resolve();
-        else signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilAborted(signal);
       stopped = true;
     },
   };

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger, Module } from '@kedge/core';
 import type { MetaServer } from './meta-server.js';
+import { untilAborted } from '@kedge/core';
 
 export interface MetaServerModuleOptions {
   server: MetaServer;
@@ -29,10 +30,7 @@ export function metaServerModule(opts: MetaServerModuleOptions): Module {
       const addr = srv.address() as AddressInfo;
       log.info({ host: addr.address, port: addr.port }, 'metaserver listening');
       opts.onListening?.(addr);
-      await new Promise<void>((resolve) => {
-        if (signal.aborted) resolve();
-        else signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilAborted(signal);
       opts.server.close();
       srv.closeAllConnections();
       await new Promise<void>((resolve) => srv.close(() => resolve()));

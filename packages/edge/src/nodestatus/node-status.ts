@@ -4,6 +4,7 @@ import type { EdgeLink } from '../edgehub/types.js';
 import type { MetaStore } from '../metamanager/meta-store.js';
 import { probeHost, type HostProbe } from './host-info.js';
 import { ConditionClock, leaseObject, nodeObject, nodeStatus } from './node-object.js';
+import { untilAborted } from '@kedge/core';
 
 export interface NodeStatusOptions {
   link: EdgeLink;
@@ -143,10 +144,7 @@ export function createNodeStatus(o: NodeStatusOptions): NodeStatusReporter {
         else reportStatus();
       }, updateMs);
       const leaseTimer = setInterval(() => void renewLease().catch(failed('lease renewal')), leaseMs);
-      await new Promise<void>((resolve) => {
-        if (signal.aborted) resolve();
-        else signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilAborted(signal);
       clearInterval(statusTimer);
       clearInterval(leaseTimer);
       // An unanswered request ends with the link; nothing is left to wait for here.

@@ -10,6 +10,7 @@ import { createFakeRuntime } from './fake-runtime.js';
 import { createMapStore } from './map-store.js';
 import { createNodeStatus } from '../nodestatus/node-status.js';
 import type { HostFacts } from '../nodestatus/host-info.js';
+import { untilAborted } from '@kedge/core';
 
 export interface HollowProgress {
   total: number;
@@ -170,10 +171,7 @@ export async function runHollowNodes(o: HollowNodesOptions): Promise<void> {
     await Promise.all(Array.from({ length: Math.min(concurrency, o.count) }, worker));
     log.info({ joined: p.joined, failed: p.failed }, 'hollow nodes started');
     progress();
-    await new Promise<void>((resolve) => {
-      if (o.signal.aborted) resolve();
-      else o.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilAborted(o.signal);
     await Promise.all(running);
   } finally {
     clearInterval(ticker);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { KubeObject } from '@kedge/api';
 import type { Logger } from '@kedge/core';
 import { staticPodFromFile } from './static-pod.js';
+import { untilAborted } from '@kedge/core';
 
 export interface StaticPodSourceOptions {
   dir: string;
@@ -93,10 +94,7 @@ export function createStaticPodSource(o: StaticPodSourceOptions): StaticPodSourc
         // No directory yet: the timer notices when it appears.
       }
       const timer = setInterval(() => void rescan(), o.checkMs);
-      await new Promise<void>((resolve) => {
-        if (signal.aborted) resolve();
-        else signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilAborted(signal);
       clearInterval(timer);
       clearTimeout(debounce);
       watcher?.close();
