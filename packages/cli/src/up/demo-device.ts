@@ -2,14 +2,16 @@ import { R, isAlreadyExists, type KubeObject } from '@kedge/api';
 import type { KubeClient } from '@kedge/core';
 
 export const DEMO_DEVICE = 'demo-thermometer';
-export const DEMO_MODEL = 'demo-thermometer-model';
+/** The demo model and device live in `default`, where `kubectl get device` looks. */
+export const DEMO_NAMESPACE = 'default';
+const DEMO_MODEL = 'demo-thermometer-model';
 
 /** A DeviceModel for the demo: a read-only temperature and a writable setpoint (KubeEdge v1beta1 shape). */
-export function demoModel(namespace = 'default'): KubeObject {
+function demoModel(): KubeObject {
   return {
     apiVersion: 'devices.kubeedge.io/v1beta1',
     kind: 'DeviceModel',
-    metadata: { name: DEMO_MODEL, namespace },
+    metadata: { name: DEMO_MODEL, namespace: DEMO_NAMESPACE },
     spec: {
       protocol: 'virtual',
       properties: [
@@ -21,12 +23,12 @@ export function demoModel(namespace = 'default'): KubeObject {
 }
 
 /** The demo Device on `nodeName`, read by the virtual mapper; its temperature follows a slow sine wave. */
-export function demoDevice(nodeName: string, namespace = 'default'): KubeObject {
+function demoDevice(nodeName: string): KubeObject {
   const visitors = (configData: Record<string, unknown>) => ({ protocolName: 'virtual', configData });
   return {
     apiVersion: 'devices.kubeedge.io/v1beta1',
     kind: 'Device',
-    metadata: { name: DEMO_DEVICE, namespace, labels: { 'app.kubernetes.io/part-of': 'kedge-demo' } },
+    metadata: { name: DEMO_DEVICE, namespace: DEMO_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'kedge-demo' } },
     spec: {
       deviceModelRef: { name: DEMO_MODEL },
       nodeName,

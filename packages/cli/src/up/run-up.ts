@@ -9,7 +9,7 @@ import { UserError, loadConfig, runServer } from '@kedge/cloud/server/index.js';
 import { bootstrapEdgeCerts } from '@kedge/edge/bootstrap/index.js';
 import { loadEdgeConfig, writeEdgeConfig, type EdgeConfig } from '@kedge/edge/config/index.js';
 import { runEdgeCore } from '@kedge/edge/edgecore/index.js';
-import { DEMO_DEVICE, ensureDemoDevice } from './demo-device.js';
+import { DEMO_DEVICE, DEMO_NAMESPACE, ensureDemoDevice } from './demo-device.js';
 import { checkPorts } from './ports.js';
 import { createProgress, type Progress } from './progress.js';
 import { startDemoMapper } from './demo-mapper.js';
@@ -199,7 +199,7 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
         await ensureDemoDevice(client, o.nodeName);
         running.push(background('virtual mapper', () => startDemoMapper({ dmiSocket: edgeCfg.deviceTwin.dmiSocket, dataDir: join(dataDir, 'mapper'), restPort: o.ports.mapperRest, log, signal: stop.signal }), fail, stop.signal));
         return await until('demo device twin not reported', 60_000, stop.signal, async () => {
-          const d = await client.get(R.devices, 'default', DEMO_DEVICE);
+          const d = await client.get(R.devices, DEMO_NAMESPACE, DEMO_DEVICE);
           const twins = (d.status?.twins ?? []) as Array<{ propertyName: string; reported?: { value?: string } }>;
           return twins.find((t) => t.propertyName === 'temperature' && t.reported?.value !== undefined)?.reported?.value;
         });
