@@ -2,7 +2,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
 import { R, isNotFound, type KubeObject } from '@kedge/api';
-import { createKubeClient, createLogger, loadKubeconfig, sleep, type KubeClient, type Logger } from '@kedge/core';
+import { createKubeClient, createLogger, loadKubeconfig, sleep, untilAborted, type KubeClient, type Logger } from '@kedge/core';
 import { readTokenFromSecret } from '@kedge/cloud/certserver/index.js';
 import { controllerNames } from '@kedge/cloud/controllers/index.js';
 import { UserError, loadConfig, runServer } from '@kedge/cloud/server/index.js';
@@ -216,7 +216,7 @@ export async function runUp(o: UpOptions, signal: AbortSignal): Promise<void> {
       logFile,
     };
     o.write(summary(info, o.noDemo));
-    await new Promise<void>((r) => (stop.signal.aborted ? r() : stop.signal.addEventListener('abort', () => r(), { once: true })));
+    await untilAborted(stop.signal);
   } catch (err) {
     // Ctrl-C during startup is a clean stop, not a failure.
     if (!signal.aborted) failure ??= err as Error;
